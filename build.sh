@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# build.sh — installs the toolchain if it is missing (Debian's emscripten,
+# binaryen and chromium; the npm packages), then builds the weft runtime
+# library and every test, benchmark and demo program into build/.
+#
+#   ./build.sh            build what is out of date
+#   ./build.sh --clean    rebuild everything
+#   ./build.sh --deps     only install what is missing
+set -euo pipefail
+shopt -s nullglob
+cd "$(dirname "$0")"
+ROOT=$PWD
+OUT=$ROOT/build
+
+# ---- toolchain ------------------------------------------------------------
+missing=()
+command -v emcc >/dev/null || missing+=(emscripten)
+command -v wasm-opt >/dev/null || missing+=(binaryen)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "build.sh: installing ${missing[*]} with apt-get" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "build.sh: missing ${missing[*]}; install them with:" >&2
+    echo "  sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+if [ ! -d node_modules ] || [ package.json -nt node_modules ] || [ package-lock.json -nt node_modules ]; then
+  echo "build.sh: installing npm packages" >&2
+  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+  touch node_modules
+fi
+[ "${1:-}" = --deps ] && exit 0
+[ "${1:-}" = --clean ] && rm -rf "$OUT"
+
+# emcc's JS optimizer needs acorn, which Debian ships outside any node's path.
+export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
+
+# ---- flags (documented in README.md: "Building your own program") -----------
+CFLAGS=(-O2 -Wall -Wextra -Wno-unused-parameter -I"$ROOT/runtime/include")
+WEFT_LDFLAGS=(
+  -sASYNCIFY -sMODULARIZE -sEXPORT_ES6 -sENVIRONMENT=web,worker -sINVOKE_RUN=0
+  -sALLOW_MEMORY_GROWTH -sMAXIMUM_MEMORY=4GB
+  --js-library "$ROOT/runtime/js/library_weft.js"
+  -sEXPORTED_FUNCTIONS=_weft__boot,_weft__tick,_weft__timer_fired,_weft__recover,_weft__current,_weft__suspend,_malloc,_free
+  -sEXPORTED_RUNTIME_METHODS=lengthBytesUTF8,stringToUTF8,UTF8ToString
+)
+
+# ---- the runtime library --------------------------------------------------
+LIB=$OUT/lib/libweft.a
+mkdir -p "$OUT/lib" "$OUT/obj"
+objs=()
+for src in runtime/src/*.c; do
+  obj=$OUT/obj/$(basename "${src%.c}").o
+  objs+=("$obj")
+  if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ -n "$(find runtime/src/*.h runtime/include -newer "$obj")" ]; then
+    emcc "${CFLAGS[@]}" -c "$src" -o "$obj"
+  fi
+done
+if [ ! -f "$LIB" ] || [ -n "$(find "${objs[@]}" -newer "$LIB")" ]; then
+  rm -f "$LIB"
+  emar rcs "$LIB" "${objs[@]}"
+fi
+
+# ---- programs -------------------------------------------------------------
+# link OUTPUT SOURCE [extra emcc flags...]: rebuilt when older than its inputs.
+link() {
+  local name=$1 out=$OUT/$1 src=$2
+  shift 2
+  mkdir -p "$(dirname "$out")"
+  if [ -f "$out" ] && [ "$out" -nt "$src" ] && [ "$out" -nt "$LIB" ] &&
+     [ "$out" -nt runtime/js/library_weft.js ] && [ "$out" -nt build.sh ]; then
+    return 0
+  fi
+  echo "  link $name" >&2
+  emcc "${CFLAGS[@]}" "$src" "$LIB" -o "$out" "${WEFT_LDFLAGS[@]}" "$@"
+}
+
+for src in wasm-tests/*.c; do
+  link "tests/$(basename "${src%.c}").mjs" "$src"
+done
+# The same fault test with Emscripten's per-frame stack checks.
+link tests/faults-checked.mjs wasm-tests/faults.c -sSTACK_OVERFLOW_CHECK=2
+# ...and with a main C stack small enough for an unwind to outgrow the scratch area.
+link tests/faults-smallstack.mjs wasm-tests/faults.c -sTOTAL_STACK=512KB
+for src in bench/*.c; do
+  [ "$(basename "$src")" = fibers.c ] && continue
+  link "bench/$(basename "${src%.c}").mjs" "$src"
+done
+# Emscripten's own Fibers, the baseline the switch benchmark compares with.
+if [ -f bench/fibers.c ]; then
+  mkdir -p "$OUT/bench"
+  if [ ! -f "$OUT/bench/fibers.mjs" ] || [ bench/fibers.c -nt "$OUT/bench/fibers.mjs" ]; then
+    echo "  link bench/fibers.mjs" >&2
+    emcc -O2 bench/fibers.c -o "$OUT/bench/fibers.mjs" -sASYNCIFY -sMODULARIZE -sEXPORT_ES6 \
+      -sENVIRONMENT=web,worker -sEXPORTED_FUNCTIONS=_main -sINVOKE_RUN=0 -sALLOW_MEMORY_GROWTH
+  fi
+fi
+for src in web/*.c; do
+  [ -e "$src" ] || continue
+  link "web/$(basename "${src%.c}").mjs" "$src"
+done
+echo "build.sh: done ($OUT)" >&2

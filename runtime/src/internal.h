@@ -1,0 +1,119 @@
+/*
+ * internal.h — the runtime's private data structures, shared by its parts:
+ *   sched.c   the scheduler kernel: run queue, spawn/join/exit, host ticks
+ *   switch.c  stack switching: Asyncify unwind/rewind, C stacks, save areas
+ *   timer.c   the timer heap and the one host timer armed for it
+ *   registry.c  id -> coroutine map
+ *   report.c  error strings, fatal coroutine errors, deadlock report
+ *   host.h    the imports the JS host provides
+ */
+#ifndef WEFT_INTERNAL_H
+#define WEFT_INTERNAL_H
+
+#include <stdbool.h>
+#include "weft.h"
+
+/* Why a coroutine is not running. */
+typedef enum {
+  WAIT_NONE = 0, /* running or ready */
+  WAIT_SLEEP,    /* in the timer heap, wait_obj unused */
+  WAIT_JOIN,     /* wait_obj: the coroutine being joined */
+  WAIT_HOST,     /* weft_yield_host: until the host's next turn */
+  WAIT_KINDS
+} wait_kind;
+
+typedef enum { CO_READY, CO_RUNNING, CO_BLOCKED, CO_DONE } co_state;
+
+/* Per-coroutine flags beyond the public WEFT_DETACHED/WEFT_COMPACT. */
+#define CO_STARTED 0x100u /* has run once: resume means rewind */
+#define CO_MAIN    0x200u /* runs the program's main() */
+#define CO_EXITING 0x400u /* weft_exit() or a fatal error: finish on unwind */
+
+typedef struct weft_co weft_co;
+struct weft_co {
+  weft_co *next, *prev; /* run queue or a wait list */
+  weft_id id;
+  uint16_t state;       /* co_state */
+  uint16_t wait;        /* wait_kind */
+  unsigned flags;
+  int wake;             /* what the suspending call returns on resume */
+  int exit_err;         /* 0, or the error that stopped it */
+  weft_fn fn;
+  void *arg;
+  void *result;
+  void *wait_obj;
+  weft_co *joiner;      /* the coroutine blocked joining this one */
+  /* timer heap membership */
+  double deadline;
+  uint32_t tseq;        /* FIFO order among equal deadlines */
+  int32_t heap_index;   /* -1 when not in the heap */
+  /* C stack: own region [stack_lo, stack_lo+stack_size), or the shared one */
+  char *stack_lo;
+  uint32_t stack_size;
+  uintptr_t sp;         /* stack pointer while suspended */
+  /* save area: [asyncify header | unwound frames | compact stack copy] */
+  char *save;
+  uint32_t save_cap;
+  uint32_t save_used;   /* bytes of unwound frames */
+  uint32_t stack_copy;  /* compact: bytes of C stack copied after them */
+  char name[24];
+};
+
+/* Doubly linked FIFO of coroutines. */
+typedef struct { weft_co *head, *tail; uint32_t n; } co_list;
+
+typedef struct {
+  weft_co *current;     /* running coroutine, NULL in the scheduler */
+  co_list ready;
+  co_list host_wait;    /* weft_yield_host() callers, released next tick */
+  bool booted, main_done, in_tick, finished;
+  int main_status;
+  uint32_t live;        /* spawned and not finished */
+  uint32_t host_pending;/* host operations that will wake someone later */
+  weft_id last_id;
+  weft_stats st;
+  uint32_t resumes_in_tick;
+  double slice_end;
+} weft_sched;
+
+extern weft_sched S;
+
+/* sched.c */
+void co_list_push(co_list *l, weft_co *co);
+weft_co *co_list_pop(co_list *l);
+void co_list_remove(co_list *l, weft_co *co);
+void sched_make_ready(weft_co *co, int wake);
+int sched_block(wait_kind why, void *obj); /* suspend current; returns co->wake */
+void sched_finish(weft_co *co);            /* co has returned or was stopped */
+int sched_check_current(void);             /* WEFT_ENOTCO outside a coroutine */
+
+/* switch.c */
+int switch_init(void);
+void switch_resume(weft_co *co);        /* run co until it suspends or ends */
+int weft__suspend(void);               /* from inside a coroutine */
+int switch_alloc_stack(weft_co *co, size_t size);
+void switch_release(weft_co *co);       /* free stack and save area */
+size_t switch_held_bytes(const weft_co *co);
+void switch_recover(int err, const char *what); /* after a trap: stop current */
+
+/* timer.c */
+int timer_insert(weft_co *co, double deadline); /* WEFT_ENOMEM */
+void timer_remove(weft_co *co);
+int timer_fire_due(double now);         /* wake due sleepers; returns count */
+void timer_sync_host(void);             /* arm/clear the one host timer */
+void timer_host_fired(void);            /* the host timer ran: it is disarmed */
+uint32_t timer_count(void);
+
+/* registry.c */
+int registry_put(weft_co *co);
+weft_co *registry_get(weft_id id);
+void registry_del(weft_id id);
+/* Visit every registered coroutine. */
+void registry_each(void (*fn)(weft_co *, void *), void *ctx);
+
+/* report.c */
+void report_fatal(weft_co *co, int err, const char *detail);
+void report_deadlock(void);
+const char *wait_describe(const weft_co *co, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,74 @@
+/*
+ * report.c — words for what went wrong: error strings, the message printed
+ * when a coroutine is stopped by a fatal error, and the deadlock report
+ * that lists every blocked coroutine and what it waits for.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include "host.h"
+#include "internal.h"
+
+const char *weft_strerror(int err) {
+  switch (err) {
+  case WEFT_OK: return "success";
+  case WEFT_EINVAL: return "invalid argument";
+  case WEFT_ENOMEM: return "out of memory";
+  case WEFT_ENOTCO: return "suspending call made outside any coroutine";
+  case WEFT_ESRCH: return "no such coroutine";
+  case WEFT_EJOINED: return "coroutine already joined or detached";
+  case WEFT_EBUSY: return "coroutine is already being joined";
+  case WEFT_EDEADLK: return "deadlock: the wait could never end";
+  case WEFT_ESAVEAREA: return "coroutine stack did not fit its save area";
+  case WEFT_ESTACK: return "coroutine overflowed its C stack";
+  case WEFT_EHOST: return "JS exception or wasm trap in a coroutine";
+  case WEFT_ECANCELED: return "cancelled";
+  case WEFT_ETIMEDOUT: return "deadline expired";
+  default: return "unknown error";
+  }
+}
+
+void report_fatal(weft_co *co, int err, const char *detail) {
+  fprintf(stderr, "weft: coroutine #%d \"%s\" was stopped: %s (%s)\n", co->id, co->name,
+          detail ? detail : weft_strerror(err), weft_strerror(err));
+}
+
+static const char *const wait_names[WAIT_KINDS] = {
+  [WAIT_NONE] = "nothing", [WAIT_SLEEP] = "sleep", [WAIT_JOIN] = "join",
+  [WAIT_HOST] = "host turn",
+};
+
+const char *wait_describe(const weft_co *co, char *buf, size_t n) {
+  const weft_co *target = co->wait_obj;
+  switch (co->wait) {
+  case WAIT_SLEEP:
+    snprintf(buf, n, "sleep until %.1f ms", co->deadline);
+    break;
+  case WAIT_JOIN:
+    snprintf(buf, n, "join of #%d \"%s\"", target->id, target->name);
+    break;
+  default:
+    snprintf(buf, n, "%s", wait_names[co->wait]);
+  }
+  return buf;
+}
+
+static void list_blocked(weft_co *co, void *ctx) {
+  char what[96];
+  if (co->state == CO_BLOCKED)
+    fprintf(ctx, "  #%d \"%s\" waits for %s\n", co->id, co->name, wait_describe(co, what, sizeof what));
+}
+
+void report_deadlock(void) {
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&text, &len);
+  if (f) {
+    fprintf(f, "weft: deadlock: %u coroutine(s) blocked, none can run and no host event is pending:\n",
+            S.live);
+    registry_each(list_blocked, f);
+    fclose(f);
+  }
+  fputs(text ? text : "weft: deadlock\n", stderr);
+  weft_host_fatal(WEFT_EDEADLK, text ? text : "weft: deadlock");
+  free(text);
+}

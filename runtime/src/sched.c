@@ -1,0 +1,313 @@
+/*
+ * sched.c — the scheduler kernel: coroutine life cycle (spawn, join,
+ * detach, exit), the run queue, and the host tick that runs every ready
+ * coroutine and then hands control back to the JS event loop.
+ *
+ * The loop in weft__tick() is the "top-level loop" of the program: a
+ * coroutine that waits records why (co->wait, co->wait_obj) and where it
+ * can be found (timer heap, a join target, the host-wait list); whoever
+ * ends the wait calls sched_make_ready() and the loop resumes it.
+ */
+#include <emscripten.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "host.h"
+#include "internal.h"
+
+#define SLICE_MS    8.0           /* run at most this long before the host gets a turn */
+#define MAIN_STACK  (1024 * 1024) /* C stack of the coroutine running main() */
+#define MAX_STACK   (256u << 20)
+
+weft_sched S;
+
+static weft_co *free_cos; /* control blocks kept for reuse */
+
+/* ---- lists ------------------------------------------------------------- */
+
+void co_list_push(co_list *l, weft_co *co) {
+  co->next = NULL;
+  co->prev = l->tail;
+  if (l->tail) l->tail->next = co; else l->head = co;
+  l->tail = co;
+  l->n++;
+}
+
+void co_list_remove(co_list *l, weft_co *co) {
+  if (co->prev) co->prev->next = co->next; else l->head = co->next;
+  if (co->next) co->next->prev = co->prev; else l->tail = co->prev;
+  co->next = co->prev = NULL;
+  l->n--;
+}
+
+weft_co *co_list_pop(co_list *l) {
+  weft_co *co = l->head;
+  if (co) co_list_remove(l, co);
+  return co;
+}
+
+/* ---- waiting and waking ------------------------------------------------ */
+
+int sched_check_current(void) { return S.current ? 0 : WEFT_ENOTCO; }
+
+void sched_make_ready(weft_co *co, int wake) {
+  if (co->heap_index >= 0) timer_remove(co);
+  co->wait = WAIT_NONE;
+  co->wait_obj = NULL;
+  co->wake = wake;
+  co->state = CO_READY;
+  co_list_push(&S.ready, co);
+}
+
+int sched_block(wait_kind why, void *obj) {
+  weft_co *co = S.current;
+  co->state = CO_BLOCKED;
+  co->wait = (uint16_t)why;
+  co->wait_obj = obj;
+  return weft__suspend();
+}
+
+/* Undo whatever a coroutine that is being stopped was waiting on. */
+static void unlink_wait(weft_co *co) {
+  if (co->heap_index >= 0) timer_remove(co);
+  if (co->state == CO_READY) co_list_remove(&S.ready, co);
+  else if (co->wait == WAIT_HOST) co_list_remove(&S.host_wait, co);
+  else if (co->wait == WAIT_JOIN) ((weft_co *)co->wait_obj)->joiner = NULL;
+  co->wait = WAIT_NONE;
+  co->wait_obj = NULL;
+}
+
+/* ---- life cycle -------------------------------------------------------- */
+
+static void reap(weft_co *co) {
+  registry_del(co->id);
+  co->next = free_cos;
+  free_cos = co;
+}
+
+void sched_finish(weft_co *co) {
+  unlink_wait(co);
+  co->state = CO_DONE;
+  switch_release(co);
+  S.live--;
+  if (co->flags & CO_MAIN) {
+    S.main_done = true;
+    S.main_status = co->exit_err ? 1 : (int)(intptr_t)co->result;
+  }
+  if (co->joiner) sched_make_ready(co->joiner, 0);
+  else if (co->flags & WEFT_DETACHED) reap(co);
+}
+
+static weft_id next_id(void) {
+  do {
+    S.last_id = S.last_id == INT32_MAX ? 1 : S.last_id + 1;
+  } while (registry_get(S.last_id));
+  return S.last_id;
+}
+
+weft_id weft_spawn(weft_fn fn, void *arg, const weft_opts *opts) {
+  weft_opts o = opts ? *opts : (weft_opts){0};
+  if (!o.stack_size) o.stack_size = WEFT_DEFAULT_STACK;
+  if (!fn || (o.flags & ~(WEFT_DETACHED | WEFT_COMPACT)) ||
+      (!(o.flags & WEFT_COMPACT) && (o.stack_size < WEFT_MIN_STACK || o.stack_size > MAX_STACK)))
+    return WEFT_EINVAL;
+  static bool inited;
+  if (!inited) {
+    if (switch_init()) return WEFT_ENOMEM;
+    inited = true;
+  }
+  weft_co *co = free_cos;
+  if (co) free_cos = co->next;
+  else if (!(co = malloc(sizeof *co))) return WEFT_ENOMEM;
+  memset(co, 0, sizeof *co);
+  co->fn = fn;
+  co->arg = arg;
+  co->flags = o.flags;
+  co->heap_index = -1;
+  co->id = next_id();
+  if (switch_alloc_stack(co, o.stack_size) || registry_put(co)) {
+    switch_release(co);
+    co->next = free_cos;
+    free_cos = co;
+    return WEFT_ENOMEM;
+  }
+  if (o.name) strncpy(co->name, o.name, sizeof co->name - 1);
+  else snprintf(co->name, sizeof co->name, "co%d", co->id);
+  S.live++;
+  S.st.spawned++;
+  co->state = CO_READY;
+  co_list_push(&S.ready, co);
+  if (!S.in_tick) weft_host_wake(); /* spawned from JS: make sure it runs */
+  return co->id;
+}
+
+/* Look a coroutine up for join/detach, with the error for a missing one. */
+static int lookup(weft_id id, weft_co **out) {
+  if (id <= 0) return WEFT_ESRCH;
+  *out = registry_get(id);
+  if (*out) return 0;
+  return id <= S.last_id ? WEFT_EJOINED : WEFT_ESRCH;
+}
+
+int weft_join(weft_id id, void **result) {
+  weft_co *co;
+  int err = sched_check_current();
+  if (!err) err = lookup(id, &co);
+  if (err) return err;
+  if (co == S.current) return WEFT_EDEADLK;
+  if (co->flags & WEFT_DETACHED) return WEFT_EJOINED;
+  if (co->joiner) return WEFT_EBUSY;
+  if (co->state != CO_DONE) {
+    co->joiner = S.current;
+    err = sched_block(WAIT_JOIN, co);
+    co->joiner = NULL;
+    if (err) return err;
+  }
+  if (result) *result = co->result;
+  err = co->exit_err;
+  reap(co);
+  return err;
+}
+
+int weft_detach(weft_id id) {
+  weft_co *co;
+  int err = lookup(id, &co);
+  if (err) return err;
+  if (co->flags & WEFT_DETACHED) return WEFT_EJOINED;
+  if (co->joiner) return WEFT_EBUSY;
+  if (co->state == CO_DONE) reap(co);
+  else co->flags |= WEFT_DETACHED;
+  return 0;
+}
+
+int weft_exit(void *result) {
+  int err = sched_check_current();
+  if (err) return err;
+  S.current->result = result;
+  S.current->flags |= CO_EXITING;
+  return weft__suspend(); /* never resumed */
+}
+
+int weft_yield(void) {
+  int err = sched_check_current();
+  if (err) return err;
+  weft_co *co = S.current;
+  co->wake = 0;
+  co->state = CO_READY;
+  co_list_push(&S.ready, co);
+  return weft__suspend();
+}
+
+int weft_yield_host(void) {
+  int err = sched_check_current();
+  if (err) return err;
+  co_list_push(&S.host_wait, S.current);
+  return sched_block(WAIT_HOST, NULL);
+}
+
+weft_id weft_self(void) { return S.current ? S.current->id : 0; }
+
+const char *weft_name(weft_id id) {
+  weft_co *co = id ? registry_get(id) : S.current;
+  return co ? co->name : NULL;
+}
+
+double weft_now(void) { return emscripten_get_now(); }
+
+static void count_held(weft_co *co, void *ctx) {
+  if (co->state != CO_DONE) *(size_t *)ctx += switch_held_bytes(co);
+}
+
+void weft_get_stats(weft_stats *out) {
+  *out = S.st;
+  out->live = S.live;
+  out->ready = S.ready.n;
+  out->sleeping = timer_count();
+  out->held_bytes = 0;
+  registry_each(count_held, &out->held_bytes);
+}
+
+/* ---- the host tick ----------------------------------------------------- */
+
+/* After a tick: ask the host for what comes next, or end the program. */
+static void hand_back(void) {
+  if (S.ready.n || S.host_wait.n) weft_host_wake();
+  timer_sync_host();
+  if (!S.booted || S.finished) return;
+  if (S.main_done && S.live == 0) {
+    S.finished = true;
+    fflush(NULL);
+    weft_host_exit(S.main_status);
+  } else if (S.live && !S.ready.n && !S.host_wait.n && !timer_count() && !S.host_pending) {
+    S.finished = true;
+    fflush(NULL);
+    report_deadlock();
+  }
+}
+
+/* Run ready coroutines until none is left or the slice is used up. The
+ * host calls this on its immediate callback and when its timer fires. */
+EMSCRIPTEN_KEEPALIVE void weft__tick(void) {
+  if (S.in_tick || S.finished) return;
+  S.in_tick = true;
+  for (weft_co *co; (co = co_list_pop(&S.host_wait));) sched_make_ready(co, 0);
+  double now = weft_now();
+  S.slice_end = now + SLICE_MS;
+  timer_fire_due(now);
+  for (uint32_t n = 1;; n++) {
+    weft_co *co = co_list_pop(&S.ready);
+    if (!co) {
+      if (timer_fire_due(weft_now())) continue;
+      break;
+    }
+    switch_resume(co);
+    if ((n & 127) == 0) {
+      now = weft_now();
+      timer_fire_due(now);
+      if (now >= S.slice_end) break;
+    }
+  }
+  S.in_tick = false;
+  hand_back();
+}
+
+/* The host's timer fired: it is no longer armed. */
+EMSCRIPTEN_KEEPALIVE void weft__timer_fired(void) {
+  timer_host_fired();
+  weft__tick();
+}
+
+/* A JS exception or trap escaped a coroutine: stop it, keep the rest. */
+EMSCRIPTEN_KEEPALIVE void weft__recover(int err, const char *what) {
+  S.in_tick = false;
+  switch_recover(err, what);
+}
+
+EMSCRIPTEN_KEEPALIVE weft_id weft__current(void) { return weft_self(); }
+
+/* ---- main as a coroutine ----------------------------------------------- */
+
+int main(int argc, char **argv) __attribute__((weak));
+static int main_argc;
+static char **main_argv;
+
+static void *main_entry(void *unused) {
+  (void)unused;
+  return (void *)(intptr_t)main(main_argc, main_argv);
+}
+
+/* Start the program: main(argc, argv) becomes coroutine #1. */
+EMSCRIPTEN_KEEPALIVE int weft__boot(int argc, char **argv) {
+  if (S.booted) return WEFT_EINVAL;
+  if (!main) return WEFT_ESRCH;
+  main_argc = argc;
+  main_argv = argv;
+  S.in_tick = true; /* no wake request: we run the tick ourselves */
+  weft_id id = weft_spawn(main_entry, NULL, &(weft_opts){.name = "main", .stack_size = MAIN_STACK});
+  S.in_tick = false;
+  if (id < 0) return id;
+  registry_get(id)->flags |= CO_MAIN;
+  S.booted = true;
+  weft__tick();
+  return 0;
+}

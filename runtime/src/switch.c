@@ -1,0 +1,298 @@
+/*
+ * switch.c — stack switching: the only code that talks to Asyncify.
+ *
+ * A coroutine runs as a call from the scheduler: switch_resume() points the
+ * C stack pointer at the coroutine's own stack and calls co_entry(). When the
+ * coroutine suspends, switch_suspend() starts an Asyncify unwind: every
+ * instrumented frame between it and co_entry() writes its locals into the
+ * scratch save area and returns, until co_entry() returns to switch_resume(),
+ * which stops the unwind and copies the frames (and, for compact coroutines,
+ * the used part of the shared C stack) into the coroutine's right-sized save
+ * block. Resuming is the mirror image: start a rewind from that block and
+ * call co_entry() again; each frame restores its locals and re-enters the
+ * call it was in, down to switch_suspend(), which stops the rewind and
+ * returns the wake value. No JS frame is ever on this path.
+ *
+ * The functions here that call the intrinsics are not instrumented by the
+ * Asyncify pass (it treats them as runtime code). emcc runs Binaryen's
+ * inliner before Asyncify and it ignores LLVM's noinline: were the suspend
+ * point inlined into a caller, that caller would become runtime code and
+ * re-run its side effects on every rewind. So the suspend point is exported
+ * (weft__suspend): Binaryen never inlines an exported function that makes
+ * calls. wasm-tests/boundary.test.mjs checks this in the built wasm.
+ *
+ * Asyncify does not save the shadow stack pointer (__stack_pointer), so it
+ * is switched here on every resume and suspend, together with the stack
+ * limits that -sSTACK_OVERFLOW_CHECK builds check on every frame.
+ */
+#include <emscripten/emscripten.h>
+#include <emscripten/stack.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "host.h"
+#include "internal.h"
+
+#define IMPORT(name) __attribute__((import_module("asyncify"), import_name(name)))
+IMPORT("start_unwind") void asyncify_start_unwind(void *data);
+IMPORT("stop_unwind") void asyncify_stop_unwind(void);
+IMPORT("start_rewind") void asyncify_start_rewind(void *data);
+IMPORT("stop_rewind") void asyncify_stop_rewind(void);
+
+/* compiler-rt's accessors for __stack_pointer */
+void *stackSave(void);
+void stackRestore(void *sp);
+
+/* Asyncify's save area header; the unwound frames follow it. */
+typedef struct { char *cur, *end; } asy_hdr;
+
+#define SCHED_RESERVE (128 * 1024) /* top of the main C stack kept for the scheduler */
+#define SCRATCH_MIN   (256 * 1024)
+#define SHARED_STACK  (256 * 1024) /* run stack of compact coroutines */
+#define GUARD_BYTES   512          /* headroom at the low end of a stack: reaching it is an overflow */
+#define CANARY_BYTES  64           /* checked words at the top of the guard zone */
+#define GUARD_WORD    0x5745465447554152ull
+#define POOL_MAX      256          /* default-size stacks kept for reuse */
+#define ALIGN16(x)    ((x) & ~(uintptr_t)15)
+
+static struct {
+  asy_hdr *scratch;       /* unwind area: the idle low part of the main C stack */
+  char *scratch_end;
+  char *shared_lo, *shared_hi;
+  weft_co *shared_owner;  /* whose frames are on the shared stack now */
+  void *sched_sp;         /* scheduler's stack while a coroutine runs */
+  uintptr_t sched_base, sched_end;
+  bool unwinding, rewinding;
+  bool checked;           /* built with -sSTACK_OVERFLOW_CHECK */
+  void *pool[POOL_MAX];   /* free default-size stacks */
+  int pooled;
+} X;
+
+/* ---- guards ------------------------------------------------------------ */
+
+static void guard_set(char *lo) {
+  uint64_t *g = (uint64_t *)(lo + GUARD_BYTES - CANARY_BYTES);
+  for (int i = 0; i < CANARY_BYTES / 8; i++) g[i] = GUARD_WORD;
+}
+
+static bool guard_ok(const char *lo) {
+  const uint64_t *g = (const uint64_t *)(lo + GUARD_BYTES - CANARY_BYTES);
+  uint64_t bad = 0;
+  for (int i = 0; i < CANARY_BYTES / 8; i++) bad |= g[i] ^ GUARD_WORD;
+  return bad == 0;
+}
+
+/* Move the stack limits: emscripten's own, and in -sSTACK_OVERFLOW_CHECK
+ * builds the checker's (kept in globals only JS can reach in 3.1.6). */
+static void set_limits(void *base, void *end) {
+  emscripten_stack_set_limits(base, end);
+  if (X.checked) weft_host_stack_limits(base, end);
+}
+
+static char *stack_lo(const weft_co *co) {
+  return (co->flags & WEFT_COMPACT) ? X.shared_lo : co->stack_lo;
+}
+
+static char *stack_hi(const weft_co *co) {
+  return (co->flags & WEFT_COMPACT) ? X.shared_hi
+                                    : (char *)ALIGN16((uintptr_t)co->stack_lo + co->stack_size);
+}
+
+/* ---- set-up and stacks ------------------------------------------------- */
+
+/* Asyncify checks the save area's end only in its intrinsics, after an
+ * unwind has written every frame; an unwind that does not fit has already
+ * run past the end. So frames are unwound into the low part of the main C
+ * stack (-sTOTAL_STACK, 5 MiB by default), which is idle while coroutines
+ * run on their own stacks: the scheduler keeps SCHED_RESERVE at the top,
+ * and anything running past the scratch's end lands in that reserve, not
+ * in the heap. Real unwinds stay far below: V8's native stack (~1 MB)
+ * overflows long before 4.8 MiB of frames could be saved. */
+int switch_init(void) {
+  emscripten_stack_init(); /* 3.1.6 only calls it in stack-checked builds */
+  X.sched_base = emscripten_stack_get_base();
+  uintptr_t lo = (emscripten_stack_get_end() + 15) & ~(uintptr_t)15;
+  X.sched_end = X.sched_base - SCHED_RESERVE;
+  if (X.sched_end < lo + SCRATCH_MIN) {
+    fprintf(stderr, "weft: the main C stack is too small; link with -sTOTAL_STACK=1MB or more\n");
+    return WEFT_ENOMEM;
+  }
+  X.scratch = (asy_hdr *)lo;
+  X.scratch_end = (char *)X.sched_end;
+  X.shared_lo = malloc(SHARED_STACK);
+  if (!X.shared_lo) return WEFT_ENOMEM;
+  X.shared_hi = (char *)ALIGN16((uintptr_t)X.shared_lo + SHARED_STACK);
+  guard_set(X.shared_lo);
+  X.checked = weft_host_stack_checked();
+  return 0;
+}
+
+int switch_alloc_stack(weft_co *co, size_t size) {
+  if (co->flags & WEFT_COMPACT) return 0;
+  if (size == WEFT_DEFAULT_STACK && X.pooled) {
+    co->stack_lo = X.pool[--X.pooled];
+  } else if (!(co->stack_lo = malloc(size))) {
+    return WEFT_ENOMEM;
+  }
+  co->stack_size = (uint32_t)size;
+  guard_set(co->stack_lo);
+  return 0;
+}
+
+void switch_release(weft_co *co) {
+  if (co->stack_lo) {
+    if (co->stack_size == WEFT_DEFAULT_STACK && X.pooled < POOL_MAX)
+      X.pool[X.pooled++] = co->stack_lo;
+    else
+      free(co->stack_lo);
+    co->stack_lo = NULL;
+  }
+  if (X.shared_owner == co) X.shared_owner = NULL;
+  free(co->save);
+  co->save = NULL;
+  co->save_cap = co->save_used = co->stack_copy = 0;
+}
+
+size_t switch_held_bytes(const weft_co *co) {
+  return sizeof *co + co->save_cap + ((co->flags & WEFT_COMPACT) ? 0 : co->stack_size);
+}
+
+/* ---- the switch -------------------------------------------------------- */
+
+/* The bottom frame of every coroutine. Binaryen's inliner may fold it into
+ * the (uninstrumented) scheduler; that is harmless, since the frames below
+ * rewind through the plain indirect call, as long as the value an unwinding
+ * call returns is not taken for the result. */
+static __attribute__((noinline)) void co_entry(weft_co *co) {
+  void *result = co->fn(co->arg);
+  if (!X.unwinding) co->result = result;
+}
+
+/* Copy the unwound frames (and a compact coroutine's used stack) out of the
+ * scratch area into the coroutine's own block, growing it if needed. */
+static bool save_frames(weft_co *co) {
+  uint32_t used = (uint32_t)(X.scratch->cur - (char *)(X.scratch + 1));
+  uint32_t copy = (co->flags & WEFT_COMPACT) ? (uint32_t)(X.shared_hi - (char *)co->sp) : 0;
+  uint32_t need = (uint32_t)sizeof(asy_hdr) + used + copy;
+  if (need > co->save_cap) {
+    uint32_t cap = (need + 63) & ~63u;
+    char *block = malloc(cap);
+    if (!block) return false;
+    free(co->save);
+    co->save = block;
+    co->save_cap = cap;
+  }
+  char *data = co->save + sizeof(asy_hdr);
+  memcpy(data, X.scratch + 1, used);
+  if (copy) memcpy(data + used, (void *)co->sp, copy);
+  co->save_used = used;
+  co->stack_copy = copy;
+  S.st.unwinds++;
+  S.st.saved_bytes += used + copy;
+  return true;
+}
+
+void switch_resume(weft_co *co) {
+  bool started = co->flags & CO_STARTED;
+  char *lo = stack_lo(co), *hi = stack_hi(co);
+  if (started && !guard_ok(lo)) {
+    co->exit_err = WEFT_ESTACK;
+    report_fatal(co, WEFT_ESTACK, "its stack guard was overwritten while it was suspended");
+    sched_finish(co);
+    return;
+  }
+  S.current = co;
+  co->state = CO_RUNNING;
+  S.st.switches++;
+  if (started && co->stack_copy && X.shared_owner != co)
+    memcpy((void *)co->sp, co->save + sizeof(asy_hdr) + co->save_used, co->stack_copy);
+  if (co->flags & WEFT_COMPACT) X.shared_owner = co;
+
+  X.sched_sp = stackSave();
+  set_limits(hi, lo + GUARD_BYTES);
+  stackRestore(started ? (void *)co->sp : hi);
+  if (started) {
+    asy_hdr *h = (asy_hdr *)co->save;
+    h->cur = co->save + sizeof(asy_hdr) + co->save_used;
+    h->end = h->cur;
+    X.rewinding = true;
+    S.st.rewinds++;
+    asyncify_start_rewind(h);
+  } else {
+    co->flags |= CO_STARTED;
+  }
+  co_entry(co);
+  bool done = true;
+  const char *why = NULL;
+  if (!X.unwinding && !guard_ok(lo)) {
+    co->exit_err = WEFT_ESTACK;
+    why = "it overflowed its C stack";
+  } else if (X.unwinding) {
+    asyncify_stop_unwind();
+    X.unwinding = false;
+    co->sp = (uintptr_t)stackSave();
+    if (co->exit_err == WEFT_ESTACK) {
+      why = "it overflowed its C stack";
+    } else if (!(co->flags & CO_EXITING)) {
+      done = !save_frames(co);
+      if (done) {
+        co->exit_err = WEFT_ENOMEM;
+        why = "there was no memory for its save area";
+      }
+    }
+  }
+  set_limits((void *)X.sched_base, (void *)X.sched_end);
+  stackRestore(X.sched_sp);
+  S.current = NULL;
+  if (why) report_fatal(co, co->exit_err, why);
+  if (done) sched_finish(co);
+}
+
+/* Called (through sched_block) by every suspending call, with the wait
+ * already recorded. On the way out it unwinds; when the coroutine is
+ * resumed, the rewind re-enters this call, which ends the rewind and
+ * returns the wake value. */
+EMSCRIPTEN_KEEPALIVE __attribute__((noinline)) int weft__suspend(void) {
+  weft_co *co = S.current;
+  if (X.rewinding) {
+    X.rewinding = false;
+    asyncify_stop_rewind();
+    return co->wake;
+  }
+  char *lo = stack_lo(co);
+  if ((char *)stackSave() < lo + GUARD_BYTES || !guard_ok(lo)) {
+    co->flags |= CO_EXITING; /* reported from the scheduler's stack */
+    co->exit_err = WEFT_ESTACK;
+  }
+  X.scratch->cur = (char *)(X.scratch + 1);
+  X.scratch->end = X.scratch_end;
+  X.unwinding = true;
+  asyncify_start_unwind(X.scratch);
+  return 0;
+}
+
+/* A JS exception or wasm trap escaped while `S.current` ran (the host calls
+ * this through weft__recover). Put Asyncify and the stack pointer back in
+ * order and stop the coroutine; the rest of the program carries on. */
+void switch_recover(int err, const char *what) {
+  weft_co *co = S.current;
+  if (X.unwinding) {
+    X.scratch->cur = (char *)(X.scratch + 1); /* or stop_unwind traps again */
+    asyncify_stop_unwind();
+    X.unwinding = false;
+    err = WEFT_ESAVEAREA;
+    what = "its stack did not fit the save area while unwinding";
+  } else if (X.rewinding) {
+    X.scratch->cur = X.scratch->end = (char *)(X.scratch + 1);
+    asyncify_start_rewind(X.scratch); /* point Asyncify at a sane header */
+    asyncify_stop_rewind();
+    X.rewinding = false;
+  }
+  if (!co) return;
+  set_limits((void *)X.sched_base, (void *)X.sched_end);
+  stackRestore(X.sched_sp);
+  S.current = NULL;
+  co->exit_err = err;
+  report_fatal(co, err, what);
+  sched_finish(co);
+}

@@ -1,0 +1,113 @@
+/*
+ * timer.c — sleeping coroutines in a binary min-heap ordered by deadline
+ * (FIFO among equal deadlines): O(log n) insert and removal, O(1) earliest.
+ *
+ * However many coroutines sleep, the host has at most one timer armed, for
+ * the earliest deadline; timer_sync_host() re-arms or clears it when that
+ * deadline changes, at the end of each tick. Deadlines that are already due
+ * are handled inside the tick and never cost a host timer.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include "host.h"
+#include "internal.h"
+
+#define HOST_TIMER_MAX 2147483647.0 /* setTimeout's largest delay */
+
+static weft_co **heap;
+static uint32_t count, cap, seq;
+static double armed = INFINITY; /* deadline the host timer is armed for */
+
+static bool before(const weft_co *a, const weft_co *b) {
+  if (a->deadline != b->deadline) return a->deadline < b->deadline;
+  return (int32_t)(a->tseq - b->tseq) < 0;
+}
+
+static void place(uint32_t i, weft_co *co) {
+  heap[i] = co;
+  co->heap_index = (int32_t)i;
+}
+
+static void sift_up(uint32_t i, weft_co *co) {
+  while (i > 0) {
+    uint32_t parent = (i - 1) / 2;
+    if (!before(co, heap[parent])) break;
+    place(i, heap[parent]);
+    i = parent;
+  }
+  place(i, co);
+}
+
+static void sift_down(uint32_t i, weft_co *co) {
+  for (;;) {
+    uint32_t child = 2 * i + 1;
+    if (child >= count) break;
+    if (child + 1 < count && before(heap[child + 1], heap[child])) child++;
+    if (!before(heap[child], co)) break;
+    place(i, heap[child]);
+    i = child;
+  }
+  place(i, co);
+}
+
+int timer_insert(weft_co *co, double deadline) {
+  if (count == cap) {
+    uint32_t ncap = cap ? cap * 2 : 64;
+    weft_co **n = realloc(heap, ncap * sizeof *n);
+    if (!n) return WEFT_ENOMEM;
+    heap = n;
+    cap = ncap;
+  }
+  co->deadline = deadline;
+  co->tseq = seq++;
+  sift_up(count++, co);
+  return 0;
+}
+
+void timer_remove(weft_co *co) {
+  uint32_t i = (uint32_t)co->heap_index;
+  weft_co *last = heap[--count];
+  co->heap_index = -1;
+  if (i == count) return;
+  if (i > 0 && before(last, heap[(i - 1) / 2])) sift_up(i, last);
+  else sift_down(i, last);
+}
+
+uint32_t timer_count(void) { return count; }
+
+int timer_fire_due(double now) {
+  int woken = 0;
+  while (count && heap[0]->deadline <= now) {
+    weft_co *co = heap[0];
+    sched_make_ready(co, co->wait == WAIT_SLEEP ? 0 : WEFT_ETIMEDOUT);
+    woken++;
+  }
+  return woken;
+}
+
+void timer_sync_host(void) {
+  double want = count ? heap[0]->deadline : INFINITY;
+  if (want == armed) return;
+  armed = want;
+  if (!count) {
+    S.st.host_timers = 0;
+    weft_host_timer(-1);
+    return;
+  }
+  double delay = want - weft_now();
+  weft_host_timer(delay < 0 ? 0 : delay > HOST_TIMER_MAX ? HOST_TIMER_MAX : delay);
+  S.st.host_timers = 1;
+}
+
+void timer_host_fired(void) {
+  armed = INFINITY;
+  S.st.host_timers = 0;
+}
+
+int weft_sleep(double ms) {
+  int err = sched_check_current();
+  if (err) return err;
+  if (!(ms >= 0)) return WEFT_EINVAL;
+  if ((err = timer_insert(S.current, weft_now() + ms))) return err;
+  return sched_block(WAIT_SLEEP, NULL);
+}
