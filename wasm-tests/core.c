@@ -88,6 +88,7 @@ typedef struct { uint32_t words[16]; double d; char tag[12]; } box;
 static uint32_t mix(uint32_t x) { x ^= x >> 16; x *= 0x7feb352d; x ^= x >> 15; return x; }
 
 static void fill(box *b, uint32_t seed) {
+  memset(b, 0, sizeof *b); /* padding and the tag's tail compare too */
   for (int i = 0; i < 16; i++) b->words[i] = mix(seed + (uint32_t)i);
   b->d = seed * 0.5;
   snprintf(b->tag, sizeof b->tag, "%u", seed % 100000);
@@ -149,7 +150,7 @@ static void *spin_sleep0(void *arg) {
 }
 
 static void *random_sleeper(void *arg) {
-  weft_sleep((double)((uintptr_t)arg % 40));
+  weft_sleep(5 + (double)((uintptr_t)arg % 40));
   return NULL;
 }
 
@@ -160,8 +161,7 @@ static int timers(void) {
   weft_id ids[500];
   for (int i = 0; i < 500; i++) ids[i] = weft_spawn(random_sleeper, (void *)(uintptr_t)(i * 7919u), NULL);
   weft_stats st;
-  weft_get_stats(&st);
-  weft_sleep(1); /* let them all reach their sleep */
+  weft_yield(); /* let them all reach their sleep */
   weft_get_stats(&st);
   printf("sleeping=%u\n", st.sleeping);
   for (int i = 0; i < 500; i++) weft_join(ids[i], NULL);
@@ -182,6 +182,27 @@ static int yield_host(void) {
     if (host_turns() > before) seen++;
   }
   printf("host turns seen %d of 5\n", seen);
+  return 0;
+}
+
+/* Two coroutines yield to each other for 60 ms: the host still gets turns. */
+static long slice_yields;
+static void *busy(void *arg) {
+  double end = *(double *)arg;
+  while (weft_now() < end) {
+    weft_yield();
+    slice_yields++;
+  }
+  return NULL;
+}
+
+static int slice(void) {
+  int before = host_turns();
+  double end = weft_now() + 60;
+  weft_id a = weft_spawn(busy, &end, NULL), b = weft_spawn(busy, &end, NULL);
+  weft_join(a, NULL);
+  weft_join(b, NULL);
+  printf("host_turns=%d yields=%ld\n", host_turns() - before, slice_yields);
   return 0;
 }
 
@@ -212,6 +233,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(t, "locals-compact")) rc = locals(argc > 2 ? atoi(argv[2]) : 10000, WEFT_COMPACT);
   else if (!strcmp(t, "timers")) rc = timers();
   else if (!strcmp(t, "yield-host")) rc = yield_host();
+  else if (!strcmp(t, "slice")) rc = slice();
   else if (!strcmp(t, "identity")) rc = identity(argc, argv);
   else if (!strcmp(t, "exit-code")) rc = 42;
   else if (!strcmp(t, "c-exit")) { weft_sleep(1); exit(9); }

@@ -169,6 +169,27 @@ static int js_exception(void) {
   return 5;
 }
 
+/* ---- recursion deeper than the engine's own stack ------------------------ */
+
+static volatile int sink;
+static __attribute__((noinline)) int plunge(int n) {
+  if (n == 0) return 0;
+  int x = plunge(n - 1);
+  sink = x;
+  return x + 1;
+}
+
+static void *plunger(void *arg) {
+  printf("plunged %d\n", plunge(50 * 1000 * 1000));
+  return NULL;
+}
+
+static int native_stack(void) {
+  weft_id v = weft_spawn(plunger, NULL, &(weft_opts){.name = "plunger"});
+  printf("join plunger = %s\n", weft_strerror(weft_join(v, NULL)));
+  return 0;
+}
+
 int main(int argc, char **argv) {
   const char *t = argc > 1 ? argv[1] : "";
   if (!strcmp(t, "misuse")) return misuse();
@@ -179,6 +200,7 @@ int main(int argc, char **argv) {
   if (!strcmp(t, "overflow-deep")) return stack_overflow(64 * 1024, 0);
   if (!strcmp(t, "save-area")) return save_area();
   if (!strcmp(t, "js-exception")) return js_exception();
+  if (!strcmp(t, "native-stack")) return native_stack();
   printf("unknown scenario '%s'\n", t);
   return 2;
 }

@@ -1,0 +1,68 @@
+// browser.test.mjs — the same programs in headless Chromium (Debian's, driven
+// by playwright-core), in a page and in a module Web Worker, served by the
+// project's own server on 127.0.0.1.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import { startServer } from '../web/server.mjs';
+import { checks } from './checks.mjs';
+
+let browser;
+let server;
+let page;
+
+export const chromiumOptions = {
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run',
+    '--disable-component-update', '--disable-sync', '--disable-quic'],
+};
+
+before(async () => {
+  const s = await startServer();
+  server = s.server;
+  browser = await chromium.launch(chromiumOptions);
+  page = await browser.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.goto(`${s.url}/wasm-tests/browser/index.html`);
+  await page.waitForSelector('body[data-ready="1"]', { state: 'attached' });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+const run = (program, args, where) =>
+  page.evaluate(([p, a, w]) => window.runTest(p, a, w), [program, args, where]);
+
+for (const where of ['page', 'worker']) {
+  for (const [scenario, args] of [
+    ['yield-order', []], ['sleep-order', []], ['join', []], ['identity', []],
+    ['locals', ['10000']], ['locals-compact', ['10000']],
+  ]) {
+    test(`${where}: ${scenario}`, async () => {
+      checks[scenario](await run('core', [scenario, ...args], where), 10000);
+    });
+  }
+
+  test(`${where}: deadlock is reported as WEFT_EDEADLK`, async () => {
+    const r = await run('faults', ['deadlock'], where);
+    assert.equal(r.error?.code, 'WEFT_EDEADLK');
+    assert.match(r.error.message, /#1 "main" waits for join of #2 "joiner"/);
+  });
+
+  test(`${where}: a JS exception stops only its coroutine`, async () => {
+    const r = await run('faults', ['js-exception'], where);
+    assert.equal(r.status, 5);
+    assert.deepEqual(r.stdout, ['join caller = JS exception or wasm trap in a coroutine']);
+  });
+
+  test(`${where}: the host gets turns while coroutines stay busy`, async () => {
+    // MessageChannel turns in the page, counted from JS while C yields for 60 ms.
+    const r = await run('core', ['slice'], where);
+    assert.equal(r.status, 0);
+    const [, turns, yields] = r.stdout[0].match(/^host_turns=(\d+) yields=(\d+)$/);
+    assert.ok(Number(turns) >= 2, `host turns during 60 ms of yielding: ${turns}`);
+    assert.ok(Number(yields) > 1000, `yields=${yields}`);
+  });
+}

@@ -1,0 +1,44 @@
+// runner.mjs — runs one built test program inside the browser, in the page
+// or in a module Web Worker, through the same JS host as Node.
+import { load } from '/runtime/js/weft.mjs';
+
+// Counts host turns (MessageChannel messages) while a program runs, for
+// scenarios that check the host is not starved (core.c reads the count).
+function countHostTurns() {
+  const channel = new MessageChannel();
+  let running = true;
+  globalThis.weftHostTurns = 0;
+  channel.port1.onmessage = () => {
+    globalThis.weftHostTurns++;
+    if (running) channel.port2.postMessage(0);
+  };
+  channel.port2.postMessage(0);
+  return () => { running = false; channel.port1.close(); };
+}
+
+export async function runHere(program, args) {
+  const stop = countHostTurns();
+  try {
+    return await runProgram(program, args);
+  } finally {
+    stop();
+  }
+}
+
+async function runProgram(program, args) {
+  const stdout = [];
+  const stderr = [];
+  const p = await load(`/build/tests/${program}.mjs`, {
+    stdout: (l) => stdout.push(l),
+    stderr: (l) => stderr.push(l),
+  });
+  try {
+    return { status: await p.run(args), stdout, stderr };
+  } catch (e) {
+    return { error: { code: e.code, message: e.message }, stdout, stderr };
+  }
+}
+
+if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScope) {
+  self.onmessage = async (e) => self.postMessage(await runHere(e.data.program, e.data.args));
+}

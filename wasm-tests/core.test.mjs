@@ -1,0 +1,98 @@
+// core.test.mjs — the core runtime through wasm-tests/core.c: scheduling
+// order, sleeping, joining, address-taken locals across thousands of
+// interleaved suspensions, the host timer and host turns.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runProgram, fields } from './helpers.mjs';
+import { checks } from './checks.mjs';
+
+test('yields are round-robin: every ready coroutine runs once between two turns of another', async () => {
+  checks['yield-order'](await runProgram('core', ['yield-order']));
+});
+
+test('sleepers wake in deadline order, FIFO among equal deadlines, never early', async () => {
+  checks['sleep-order'](await runProgram('core', ['sleep-order']));
+});
+
+test("join returns each coroutine's result, whether it finished long ago or not yet", async () => {
+  checks.join(await runProgram('core', ['join']));
+});
+
+for (const mode of ['locals', 'locals-compact']) {
+  test(`${mode}: 10,000 interleaved coroutines keep address-taken locals intact`, async () => {
+    checks[mode](await runProgram('core', [mode, '10000']), 10000);
+  });
+}
+
+test('timers: zero delays never arm a host timer; many sleepers share one', async () => {
+  const realSet = globalThis.setTimeout;
+  const realClear = globalThis.clearTimeout;
+  let host;
+  let phase = 'sleep0';
+  const armed = { sleep0: 0, many: 0 };
+  const live = new Set();
+  let maxLive = 0;
+  globalThis.setTimeout = (fn, ms, ...rest) => {
+    if (fn !== host?.fired) return realSet(fn, ms, ...rest);
+    const h = realSet(() => { live.delete(h); fn(...rest); }, ms);
+    armed[phase]++;
+    live.add(h);
+    maxLive = Math.max(maxLive, live.size);
+    return h;
+  };
+  globalThis.clearTimeout = (h) => { live.delete(h); realClear(h); };
+  globalThis.weftTestMark = (p) => { phase = p; };
+  try {
+    const r = await runProgram('core', ['timers'], { setup: (p) => { host = p.host; } });
+    assert.equal(r.status, 0);
+    assert.deepEqual(r.stdout, ['sleep0 done', 'sleeping=500', 'after sleeping=0 host_timers=0']);
+    assert.equal(armed.sleep0, 0, '1000 sleep(0) calls armed a host timer');
+    assert.ok(armed.many >= 1, 'sleepers armed the host timer');
+    assert.ok(armed.many <= 60, `one timer per distinct deadline at most, got ${armed.many}`);
+    assert.equal(maxLive, 1, 'never more than one host timer at a time');
+    assert.equal(live.size, 0, 'no host timer left behind');
+  } finally {
+    globalThis.setTimeout = realSet;
+    globalThis.clearTimeout = realClear;
+    delete globalThis.weftTestMark;
+  }
+});
+
+test('weft_yield_host lets the host event loop run a turn each time', async () => {
+  let running = true;
+  globalThis.weftHostTurns = 0;
+  const turn = () => { globalThis.weftHostTurns++; if (running) setImmediate(turn); };
+  setImmediate(turn);
+  try {
+    const r = await runProgram('core', ['yield-host']);
+    assert.equal(r.status, 0);
+    assert.deepEqual(r.stdout, ['host turns seen 5 of 5']);
+  } finally {
+    running = false;
+  }
+});
+
+test('a busy program still gives the host turns (time slices)', async () => {
+  let running = true;
+  globalThis.weftHostTurns = 0;
+  const turn = () => { globalThis.weftHostTurns++; if (running) setImmediate(turn); };
+  setImmediate(turn);
+  try {
+    const r = await runProgram('core', ['slice']);
+    assert.equal(r.status, 0);
+    const f = fields(r.stdout[0]);
+    assert.ok(Number(f.host_turns) >= 2, `host turns during 60 ms of yielding: ${f.host_turns}`);
+    assert.ok(Number(f.yields) > 1000, `yields=${f.yields}`);
+  } finally {
+    running = false;
+  }
+});
+
+test('ids, names, argv and detached coroutines', async () => {
+  checks.identity(await runProgram('core', ['identity']));
+});
+
+test('the program resolves with main\'s status, or exit()\'s', async () => {
+  assert.equal((await runProgram('core', ['exit-code'])).status, 42);
+  assert.equal((await runProgram('core', ['c-exit'])).status, 9);
+});

@@ -1,0 +1,29 @@
+// helpers.mjs — shared by the tests: run a built test program in this
+// process through the real JS host and collect what it printed.
+import { load } from '../runtime/js/weft.mjs';
+
+export const buildDir = new URL('../build/', import.meta.url);
+
+/** Run build/tests/NAME.mjs with `args`; `setup(program)` runs before main. */
+export async function runProgram(name, args = [], { setup } = {}) {
+  const stdout = [];
+  const stderr = [];
+  const program = await load(new URL(`tests/${name}.mjs`, buildDir), {
+    stdout: (line) => stdout.push(line),
+    stderr: (line) => stderr.push(line),
+  });
+  await setup?.(program);
+  let status;
+  let error;
+  try {
+    status = await program.run(args);
+  } catch (e) {
+    error = e;
+  }
+  return { status, error, stdout, stderr, program };
+}
+
+/** Parse "key=value" pairs out of a line into an object of strings. */
+export function fields(line) {
+  return Object.fromEntries([...line.matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1], m[2]]));
+}
