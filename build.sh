@@ -96,7 +96,7 @@ if [ -f bench/fibers.c ]; then
   if [ ! -f "$OUT/bench/fibers.mjs" ] || [ bench/fibers.c -nt "$OUT/bench/fibers.mjs" ]; then
     echo "  link bench/fibers.mjs" >&2
     emcc -O2 bench/fibers.c -o "$OUT/bench/fibers.mjs" -sASYNCIFY -sMODULARIZE -sEXPORT_ES6 \
-      -sENVIRONMENT=web,worker -sEXPORTED_FUNCTIONS=_main -sINVOKE_RUN=0 -sALLOW_MEMORY_GROWTH
+      -sENVIRONMENT=web,worker -sEXPORTED_FUNCTIONS=_main -sEXPORTED_RUNTIME_METHODS=callMain -sINVOKE_RUN=0
   fi
 fi
 for src in web/*.c; do

@@ -1,8 +1,8 @@
 // boundary.test.mjs — checks the optimized wasm, not the C: after Binaryen's
-// inliner and the Asyncify pass, the only caller of asyncify_start_unwind
-// must be the exported suspend point, weft__suspend. Were it inlined into a
-// caller, that caller would stop being instrumented and would re-run its
-// side effects on every rewind (see runtime/src/switch.c).
+// inliner and the Asyncify pass, the only callers of asyncify_start_unwind
+// must be the exported suspend points, weft__suspend and weft_yield. Were
+// one inlined into a caller, that caller would stop being instrumented and
+// would re-run its side effects on every rewind (see runtime/src/switch.c).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -21,14 +21,14 @@ function functionsCalling(wat, callee) {
 }
 
 for (const program of ['core', 'faults', 'faults-checked']) {
-  test(`${program}.wasm: only weft__suspend starts an unwind`, () => {
+  test(`${program}.wasm: only the exported suspend points start an unwind`, () => {
     const wasm = fileURLToPath(new URL(`tests/${program}.wasm`, buildDir));
     const wat = execFileSync('wasm-dis', [wasm], { maxBuffer: 256 << 20 }).toString();
     const exported = (name) => wat.match(new RegExp(`\\(export "${name}" \\(func (\\$\\S+)\\)\\)`))?.[1];
-    const suspend = exported('weft__suspend');
+    const points = ['weft__suspend', 'weft_yield'].map(exported);
     const startUnwind = exported('asyncify_start_unwind');
-    assert.ok(suspend, 'weft__suspend is exported');
+    assert.ok(points.every(Boolean), 'weft__suspend and weft_yield are exported');
     assert.ok(startUnwind, 'the program was built with Asyncify');
-    assert.deepEqual(functionsCalling(wat, startUnwind), [suspend]);
+    assert.deepEqual(functionsCalling(wat, startUnwind).sort(), points.sort());
   });
 }

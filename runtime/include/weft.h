@@ -61,8 +61,10 @@ typedef void *(*weft_fn)(void *arg);
                               coroutine's stack must not be used by others
                               while it is suspended. ~0.3–1 KiB per sleeper. */
 
-/* Default C stack of a (non-compact) coroutine, in bytes. */
-#define WEFT_DEFAULT_STACK (8 * 1024)
+/* Default C stack of a (non-compact) coroutine, in bytes: room for a
+ * PATH_MAX buffer plus printf (~1.5 KiB in wasm), while a sleeping coroutine
+ * with its control block and save area stays under 8 KiB. */
+#define WEFT_DEFAULT_STACK (7 * 1024)
 /* Smallest stack weft accepts (the guard zone is inside it). */
 #define WEFT_MIN_STACK 1024
 

