@@ -86,6 +86,7 @@ void sched_make_ready(weft_co *co, int wake);
 int sched_block(wait_kind why, void *obj); /* suspend current; returns co->wake */
 void sched_finish(weft_co *co);            /* co has returned or was stopped */
 int sched_check_current(void);             /* WEFT_ENOTCO outside a coroutine */
+const char *co_name(weft_co *co);          /* its name, "co<id>" by default */
 
 /* switch.c */
 int switch_init(void);

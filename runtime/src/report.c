@@ -28,7 +28,7 @@ const char *weft_strerror(int err) {
 }
 
 void report_fatal(weft_co *co, int err, const char *detail) {
-  fprintf(stderr, "weft: coroutine #%d \"%s\" was stopped: %s (%s)\n", co->id, co->name,
+  fprintf(stderr, "weft: coroutine #%d \"%s\" was stopped: %s (%s)\n", co->id, co_name(co),
           detail ? detail : weft_strerror(err), weft_strerror(err));
 }
 
@@ -44,7 +44,7 @@ const char *wait_describe(const weft_co *co, char *buf, size_t n) {
     snprintf(buf, n, "sleep until %.1f ms", co->deadline);
     break;
   case WAIT_JOIN:
-    snprintf(buf, n, "join of #%d \"%s\"", target->id, target->name);
+    snprintf(buf, n, "join of #%d \"%s\"", target->id, co_name((weft_co *)target));
     break;
   default:
     snprintf(buf, n, "%s", wait_names[co->wait]);
@@ -55,7 +55,7 @@ const char *wait_describe(const weft_co *co, char *buf, size_t n) {
 static void list_blocked(weft_co *co, void *ctx) {
   char what[96];
   if (co->state == CO_BLOCKED)
-    fprintf(ctx, "  #%d \"%s\" waits for %s\n", co->id, co->name, wait_describe(co, what, sizeof what));
+    fprintf(ctx, "  #%d \"%s\" waits for %s\n", co->id, co_name(co), wait_describe(co, what, sizeof what));
 }
 
 void report_deadlock(void) {

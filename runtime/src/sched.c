@@ -131,8 +131,7 @@ weft_id weft_spawn(weft_fn fn, void *arg, const weft_opts *opts) {
     free_cos = co;
     return WEFT_ENOMEM;
   }
-  if (o.name) strncpy(co->name, o.name, sizeof co->name - 1);
-  else snprintf(co->name, sizeof co->name, "co%d", co->id);
+  if (o.name) strncpy(co->name, o.name, sizeof co->name - 1); /* else named on demand */
   S.live++;
   S.st.spawned++;
   co->state = CO_READY;
@@ -197,9 +196,15 @@ int weft_yield_host(void) {
 
 weft_id weft_self(void) { return S.current ? S.current->id : 0; }
 
+/* The default name "co<id>" is written the first time someone asks. */
+const char *co_name(weft_co *co) {
+  if (!co->name[0]) snprintf(co->name, sizeof co->name, "co%d", co->id);
+  return co->name;
+}
+
 const char *weft_name(weft_id id) {
   weft_co *co = id ? registry_get(id) : S.current;
-  return co ? co->name : NULL;
+  return co ? co_name(co) : NULL;
 }
 
 double weft_now(void) { return emscripten_get_now(); }
