@@ -58,34 +58,32 @@ test('timers: zero delays never arm a host timer; many sleepers share one', asyn
   }
 });
 
-test('weft_yield_host lets the host event loop run a turn each time', async () => {
+// Run a program while a setImmediate chain counts host turns in
+// globalThis.weftHostTurns (core.c reads it through EM_JS).
+async function countingHostTurns(args) {
   let running = true;
   globalThis.weftHostTurns = 0;
   const turn = () => { globalThis.weftHostTurns++; if (running) setImmediate(turn); };
   setImmediate(turn);
   try {
-    const r = await runProgram('core', ['yield-host']);
-    assert.equal(r.status, 0);
-    assert.deepEqual(r.stdout, ['host turns seen 5 of 5']);
+    return await runProgram('core', args);
   } finally {
     running = false;
   }
+}
+
+test('weft_yield_host lets the host event loop run a turn each time', async () => {
+  const r = await countingHostTurns(['yield-host']);
+  assert.equal(r.status, 0);
+  assert.deepEqual(r.stdout, ['host turns seen 5 of 5']);
 });
 
 test('a busy program still gives the host turns (time slices)', async () => {
-  let running = true;
-  globalThis.weftHostTurns = 0;
-  const turn = () => { globalThis.weftHostTurns++; if (running) setImmediate(turn); };
-  setImmediate(turn);
-  try {
-    const r = await runProgram('core', ['slice']);
-    assert.equal(r.status, 0);
-    const f = fields(r.stdout[0]);
-    assert.ok(Number(f.host_turns) >= 2, `host turns during 60 ms of yielding: ${f.host_turns}`);
-    assert.ok(Number(f.yields) > 1000, `yields=${f.yields}`);
-  } finally {
-    running = false;
-  }
+  const r = await countingHostTurns(['slice']);
+  assert.equal(r.status, 0);
+  const f = fields(r.stdout[0]);
+  assert.ok(Number(f.host_turns) >= 2, `host turns during 60 ms of yielding: ${f.host_turns}`);
+  assert.ok(Number(f.yields) > 1000, `yields=${f.yields}`);
 });
 
 test('ids, names, argv and detached coroutines', async () => {
