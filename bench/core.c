@@ -118,6 +118,37 @@ static void bench_million(long n) {
   free(ids);
 }
 
+/* ---- timers: sleepers at random 0-999 ms, lateness of each wake -------- */
+
+static double *lateness;
+static void *timed_sleeper(void *arg) {
+  uintptr_t i = (uintptr_t)arg;
+  double ms = (double)((i * 2654435761u) % 1000);
+  double t0 = weft_now();
+  weft_sleep(ms);
+  lateness[i] = weft_now() - t0 - ms;
+  return NULL;
+}
+
+static int by_value(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+static void bench_timers(long n) {
+  lateness = malloc(sizeof *lateness * (size_t)n);
+  weft_id *ids = malloc(sizeof *ids * (size_t)n);
+  double t0 = weft_now();
+  for (long i = 0; i < n; i++) ids[i] = weft_spawn(timed_sleeper, (void *)(uintptr_t)i, &(weft_opts){.flags = WEFT_COMPACT});
+  for (long i = 0; i < n; i++) weft_join(ids[i], NULL);
+  double wall = weft_now() - t0;
+  qsort(lateness, (size_t)n, sizeof *lateness, by_value);
+  printf("timers n=%ld wall_ms=%.1f p50_ms=%.3f p99_ms=%.3f max_ms=%.3f\n", n, wall, lateness[n / 2],
+         lateness[n * 99 / 100], lateness[n - 1]);
+  free(ids);
+  free(lateness);
+}
+
 int main(int argc, char **argv) {
   const char *what = argc > 1 ? argv[1] : "";
   long n = arg_long(argc, argv, 2, 1000000);
@@ -127,6 +158,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(what, "memory")) bench_memory(n, 0);
   else if (!strcmp(what, "memory-compact")) bench_memory(n, WEFT_COMPACT);
   else if (!strcmp(what, "million")) bench_million(n);
+  else if (!strcmp(what, "timers")) bench_timers(n);
   else {
     printf("unknown benchmark '%s'\n", what);
     return 2;

@@ -104,6 +104,24 @@ const best = async (times, f) => {
 const fmt = (x, d = 1) => x.toFixed(d);
 const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
 
+/** The same as bench_timers in plain JS: async functions and setTimeout. */
+async function jsTimers(n) {
+  const late = new Float64Array(n);
+  const sleeper = async (i) => {
+    const ms = Number((BigInt(i) * 2654435761n) % 1000n);
+    const t0 = performance.now();
+    await new Promise((r) => setTimeout(r, ms));
+    late[i] = performance.now() - t0 - ms;
+  };
+  const t0 = performance.now();
+  const all = [];
+  for (let i = 0; i < n; i++) all.push(sleeper(i));
+  await Promise.all(all);
+  const wall = performance.now() - t0;
+  late.sort();
+  return { wall_ms: wall, p99_ms: late[Math.floor((n * 99) / 100)], p50_ms: late[n >> 1] };
+}
+
 // ---- the benchmarks ---------------------------------------------------------
 const N = quick ? 200000 : 2000000;
 console.log(`\nweft core benchmarks, node ${process.version} (best of 3; ratios against baselines in this process)`);
@@ -140,3 +158,11 @@ console.log(`      vs a pending 2-deep JS async chain ${fmt(jsBytes)} B: ${ratio
 const million = await kernel('million', quick ? 100000 : 1000000);
 console.log(`(e) ${million.n} concurrent sleepers (compact, 0–999 ms): ${million.ok} joined, ` +
   `spawn ${million.spawn_ms} ms, all woken and joined in ${million.total_ms} ms, heap peak ${million.heap_peak_mb} MB`);
+
+// (f) timers
+const T = quick ? 10000 : 100000;
+const wt = await kernel('timers', T);
+const jt = await jsTimers(T);
+console.log(`(f) ${T} sleepers at random 0–999 ms: wall ${fmt(wt.wall_ms)} ms vs JS async+setTimeout ${fmt(jt.wall_ms)} ms: ` +
+  `${ratio(wt.wall_ms, jt.wall_ms)} (target ≤ 1.00×)`);
+console.log(`      lateness p50 ${fmt(wt.p50_ms, 2)} ms, p99 ${fmt(wt.p99_ms, 2)} ms (target ≤ 2 ms); JS p50 ${fmt(jt.p50_ms, 2)}, p99 ${fmt(jt.p99_ms, 2)} ms`);

@@ -48,7 +48,9 @@ test('timers: zero delays never arm a host timer; many sleepers share one', asyn
     assert.deepEqual(r.stdout, ['sleep0 done', 'sleeping=500', 'after sleeping=0 host_timers=0']);
     assert.equal(armed.sleep0, 0, '1000 sleep(0) calls armed a host timer');
     assert.ok(armed.many >= 1, 'sleepers armed the host timer');
-    assert.ok(armed.many <= 60, `one timer per distinct deadline at most, got ${armed.many}`);
+    // One timer per sleeper would arm 500; re-arming for each new earliest
+    // deadline arms about one per millisecond of spread (40 here).
+    assert.ok(armed.many < 250, `host timer armed ${armed.many} times for 500 sleepers`);
     assert.equal(maxLive, 1, 'never more than one host timer at a time');
     assert.equal(live.size, 0, 'no host timer left behind');
   } finally {

@@ -99,8 +99,9 @@ int weft_yield(void);
  * I/O callbacks, other JS tasks), without paying any setTimeout clamp. Suspends. */
 int weft_yield_host(void);
 
-/* Sleep at least `ms` milliseconds (fractions allowed; 0 wakes after the
- * ready coroutines have run). Returns 0, or WEFT_EINVAL for negative or NaN. Suspends. */
+/* Sleep at least `ms` milliseconds (fractions allowed; 0 lets other ready
+ * coroutines run first). Due sleepers run before other ready coroutines, in
+ * deadline order. Returns 0, or WEFT_EINVAL for negative or NaN. Suspends. */
 int weft_sleep(double ms);
 
 /* Id of the running coroutine, or 0 outside any coroutine. */

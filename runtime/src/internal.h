@@ -81,6 +81,7 @@ extern weft_sched S;
 /* sched.c */
 void co_list_push(co_list *l, weft_co *co);
 weft_co *co_list_pop(co_list *l);
+void co_list_prepend(co_list *l, co_list *front);
 void co_list_remove(co_list *l, weft_co *co);
 void sched_make_ready(weft_co *co, int wake);
 int sched_block(wait_kind why, void *obj); /* suspend current; returns co->wake */

@@ -40,6 +40,16 @@ void co_list_remove(co_list *l, weft_co *co) {
   l->n--;
 }
 
+/* Move all of `front` (which ends empty) before the head of `l`. */
+void co_list_prepend(co_list *l, co_list *front) {
+  if (!front->head) return;
+  front->tail->next = l->head;
+  if (l->head) l->head->prev = front->tail; else l->tail = front->tail;
+  l->head = front->head;
+  l->n += front->n;
+  *front = (co_list){0};
+}
+
 weft_co *co_list_pop(co_list *l) {
   weft_co *co = l->head;
   if (co) co_list_remove(l, co);

@@ -75,14 +75,18 @@ void timer_remove(weft_co *co) {
 
 uint32_t timer_count(void) { return count; }
 
+/* Due sleepers go to the front of the run queue, in deadline order: a
+ * timer's lateness should not grow with the number of ready coroutines. */
 int timer_fire_due(double now) {
-  int woken = 0;
+  co_list due = {0};
   while (count && heap[0]->deadline <= now) {
     weft_co *co = heap[0];
     sched_make_ready(co, co->wait == WAIT_SLEEP ? 0 : WEFT_ETIMEDOUT);
-    woken++;
+    co_list_remove(&S.ready, co);
+    co_list_push(&due, co);
   }
-  return woken;
+  co_list_prepend(&S.ready, &due);
+  return (int)due.n;
 }
 
 void timer_sync_host(void) {
