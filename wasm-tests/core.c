@@ -150,7 +150,7 @@ static void *spin_sleep0(void *arg) {
 }
 
 static void *random_sleeper(void *arg) {
-  weft_sleep(5 + (double)((uintptr_t)arg % 40));
+  weft_sleep(50 + (double)((uintptr_t)arg % 40)); /* all still asleep when main looks */
   return NULL;
 }
 

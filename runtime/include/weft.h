@@ -20,6 +20,7 @@
 #ifndef WEFT_H
 #define WEFT_H
 
+#include <emscripten/em_js.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,8 +42,12 @@ enum {
   WEFT_ESAVEAREA =  -8, /* the coroutine's stack did not fit its save area: it was stopped */
   WEFT_ESTACK    =  -9, /* the coroutine overflowed its C stack: it was stopped */
   WEFT_EHOST     = -10, /* a JS exception or wasm trap ended the coroutine */
-  WEFT_ECANCELED = -11, /* the coroutine was cancelled */
-  WEFT_ETIMEDOUT = -12  /* a deadline expired */
+  WEFT_ECANCELED = -11, /* cancelled (e.g. a fetch aborted through its signal) */
+  WEFT_ETIMEDOUT = -12, /* a deadline or timeout expired */
+  WEFT_EJS       = -13, /* a host function threw or its promise rejected */
+  WEFT_EHANDLE   = -14, /* stale, freed or forged handle */
+  WEFT_ENET      = -15, /* network error: refused, reset, DNS, CORS... */
+  WEFT_ECLOSED   = -16  /* read after the end was already reported */
 };
 
 /* A static string describing an error code ("unknown error" if none). */
@@ -113,6 +118,122 @@ const char *weft_name(weft_id id);
 /* Monotonic clock in milliseconds (the host's performance.now()). */
 double weft_now(void);
 
+/* Message of the last failed host call (weft_call, fetch) made by the
+ * running coroutine, e.g. the JS rejection's message; "" if none. Valid
+ * until its next host call. */
+const char *weft_last_error(void);
+
+/* ---- JS values and handles ----------------------------------------------
+ * JS objects that C must hold (a Response, an AbortController, anything a
+ * host function returns as 'h') live in the host's handle table; C holds
+ * a weft_handle. A freed, stale or forged handle is rejected with
+ * WEFT_EHANDLE and never dereferenced. */
+
+typedef int32_t weft_handle;
+
+/* Release a handle; WEFT_EHANDLE if it is not live. */
+int weft_handle_free(weft_handle h);
+
+/* ---- calling JS: await any promise from C --------------------------------
+ * weft_call(name, sig, ...) calls the host function `name` (registered from
+ * JS with load(url, {functions: {name: fn}}) or program.define(), or from C
+ * with WEFT_JS_FUNCTION) and suspends the calling coroutine until the value
+ * or promise it returns settles. Any number of calls may be in flight.
+ *
+ * `sig` is "ARGS>RESULT", one letter per argument, then the result:
+ *   i  int32_t            d  double           s  const char * (UTF-8)
+ *   b  const void *, size_t (two C arguments; a Uint8Array in JS)
+ *   h  weft_handle (the JS object itself in JS)
+ * Results are written through pointers after the arguments:
+ *   i int32_t *  d double *  s char ** (malloc'd; free it)
+ *   b void **, size_t * (malloc'd; free it)  h weft_handle *  (none: ">")
+ * Returns 0, or WEFT_EJS with weft_last_error() holding the message,
+ * WEFT_EINVAL (bad sig, unknown function, result of the wrong type),
+ * WEFT_EHANDLE, WEFT_ENOTCO. */
+int weft_call(const char *name, const char *sig, ...);
+
+/* Declare a host function from C source:
+ *   WEFT_JS_FUNCTION(delay_double, async (ms, x) => { ...; return x * 2; })
+ * defines it for weft_call("delay_double", "dd>d", ...). */
+#define WEFT_JS_FUNCTION(name, ...)                                         \
+  EM_JS(void, weft_define_js_##name, (void),                                \
+        { Module["weftHost"].define(#name, __VA_ARGS__); })                   \
+  __attribute__((constructor)) static void weft_register_js_##name(void) {  \
+    weft_define_js_##name();                                                \
+  }
+
+/* ---- being called from JS ------------------------------------------------
+ * WEFT_EXPORT(name) registers `int name(weft_args *a)` so that JS can call
+ * it: program.call("name", ...args) starts it as a new coroutine and returns
+ * a Promise of its result. A negative return rejects the promise with a
+ * WeftError (message: weft_args_fail's, or the code's description). */
+
+typedef struct weft_args weft_args;
+typedef int (*weft_export_fn)(weft_args *a);
+
+int weft_args_count(const weft_args *a);
+int32_t weft_args_int(const weft_args *a, int i);          /* 0 if not a number */
+double weft_args_double(const weft_args *a, int i);        /* NaN if not a number */
+const char *weft_args_string(const weft_args *a, int i);   /* NULL if not a string */
+const void *weft_args_bytes(const weft_args *a, int i, size_t *len); /* NULL if not bytes */
+weft_handle weft_args_handle(const weft_args *a, int i);   /* 0 if not a handle */
+void weft_return_int(weft_args *a, int32_t v);
+void weft_return_double(weft_args *a, double v);
+void weft_return_string(weft_args *a, const char *s);      /* copied */
+void weft_return_bytes(weft_args *a, const void *p, size_t n); /* copied */
+void weft_return_handle(weft_args *a, weft_handle h);
+int weft_args_fail(weft_args *a, int err, const char *message); /* returns err */
+
+void weft_register_export(const char *name, weft_export_fn fn);
+#define WEFT_EXPORT(name)                                                    \
+  int name(weft_args *a);                                                   \
+  __attribute__((constructor)) static void weft_register_export_##name(void) { \
+    weft_register_export(#name, name);                                      \
+  }                                                                         \
+  int name(weft_args *a)
+
+/* ---- fetch ------------------------------------------------------------------
+ * The host's fetch(), suspending only the calling coroutine: the browser's
+ * (CORS rules apply) or Node's (>= 18). An HTTP 4xx/5xx is not an error:
+ * check weft_response_status(). */
+
+typedef weft_handle weft_response;
+
+typedef struct weft_fetch_opts {
+  const char *method;          /* NULL: "GET" */
+  const char *const *headers;  /* NULL, or "Name", "value", ..., NULL */
+  const void *body;            /* request body, or NULL */
+  size_t body_len;
+  double timeout_ms;           /* > 0: abort after this long (WEFT_ETIMEDOUT) */
+  weft_handle signal;          /* 0, or a weft_abort_new() handle */
+} weft_fetch_opts;
+
+/* Start a request and wait for the response's status and headers; the
+ * body is then read with weft_response_read or weft_response_body. */
+int weft_fetch(const char *url, const weft_fetch_opts *opts, weft_response *out);
+/* HTTP status (e.g. 200, 404), or WEFT_EHANDLE. */
+int weft_response_status(weft_response r);
+/* Copy the status text / a header's value / the i-th header into `buf`
+ * (NUL-terminated, truncated to `cap`). Return the full length, or
+ * WEFT_ESRCH (no such header or index), WEFT_EHANDLE. Names are lower case. */
+int weft_response_status_text(weft_response r, char *buf, size_t cap);
+int weft_response_header(weft_response r, const char *name, char *buf, size_t cap);
+int weft_response_header_at(weft_response r, int i, char *name, size_t name_cap, char *value,
+                            size_t value_cap);
+/* Read the next bytes of the body into buf: returns how many (> 0), 0 at
+ * the end, WEFT_ECLOSED if read again after that, or an error (WEFT_ENET
+ * when the connection breaks, WEFT_ECANCELED, WEFT_ETIMEDOUT). Suspends. */
+long weft_response_read(weft_response r, void *buf, size_t cap);
+/* Read the rest of the body into one malloc'd block (free it). Suspends. */
+int weft_response_body(weft_response r, void **data, size_t *len);
+/* Release the response (aborting an unread body). */
+int weft_response_free(weft_response r);
+
+/* An AbortController: pass it as opts.signal; weft_abort() makes every
+ * fetch and body read using it fail with WEFT_ECANCELED. */
+weft_handle weft_abort_new(void);
+int weft_abort(weft_handle signal);
+
 /* ---- statistics -------------------------------------------------------- */
 
 typedef struct weft_stats {
@@ -125,6 +246,7 @@ typedef struct weft_stats {
   uint32_t ready;       /* in the run queue */
   uint32_t sleeping;    /* in the timer heap */
   uint32_t host_timers; /* host timers armed right now (0 or 1) */
+  uint32_t host_ops;    /* host operations (promises, fetches) in flight */
   size_t held_bytes;    /* bytes held by suspended coroutines: save areas,
                            C stacks and control blocks */
 } weft_stats;

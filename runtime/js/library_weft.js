@@ -1,23 +1,27 @@
 // library_weft.js — the wasm imports declared in runtime/src/host.h, linked
-// with `--js-library`. Each one only forwards to the host object that
-// runtime/js/weft.mjs puts on the module as `weftHost`: the bridge logic
-// lives there, once, for every environment.
-mergeInto(LibraryManager.library, {
-  weft_host_timer: function (ms) { Module['weftHost'].timer(ms); },
-  weft_host_wake: function () { Module['weftHost'].wake(); },
-  weft_host_exit: function (status) { Module['weftHost'].exit(status); },
-  weft_host_fatal: function (code, msg) { Module['weftHost'].fatal(code, UTF8ToString(msg)); },
-  weft_host_stack_checked: function () { return Module['asm']['__set_stack_limits'] ? 1 : 0; },
-  weft_host_stack_limits: function (base, end) { Module['asm']['__set_stack_limits'](base, end); },
-  // The Asyncify pass rewrites calls to these intrinsics into its own
-  // functions; these bodies only run if the program was linked without it.
-  start_unwind: function () { throw new Error('weft: link with -sASYNCIFY'); },
-  stop_unwind: function () { throw new Error('weft: link with -sASYNCIFY'); },
-  start_rewind: function () { throw new Error('weft: link with -sASYNCIFY'); },
-  stop_rewind: function () { throw new Error('weft: link with -sASYNCIFY'); },
-  // -sSTACK_OVERFLOW_CHECK builds call this when a frame would cross the
-  // running coroutine's stack limit: the host stops that coroutine only.
-  __handle_stack_overflow: function (requested) {
-    throw Module['weftHost'].stackOverflow(requested >>> 0);
-  },
+// with `--js-library`. Each weft_host_NAME only forwards to
+// Module.weftHost.imports.NAME, which runtime/js/weft.mjs provides: the
+// bridge logic lives there, once, for every environment.
+var weftImports = {};
+['timer', 'wake', 'exit', 'fatal', 'stack_checked', 'stack_limits', 'call', 'take', 'drop',
+  'handle_free', 'export_done', 'fetch', 'response_status', 'response_text', 'response_read',
+  'response_free', 'abort_new', 'abort'].forEach(function (name) {
+  // Emscripten copies each library function's source text into the module,
+  // so the forwarder is built from text rather than closing over `name`.
+  weftImports['weft_host_' + name] = eval(
+    '(function () { var i = Module["weftHost"].imports; return i.' + name + '.apply(i, arguments); })');
 });
+
+// The Asyncify pass rewrites calls to these intrinsics into its own
+// functions; these bodies only run if the program was linked without it.
+['start_unwind', 'stop_unwind', 'start_rewind', 'stop_rewind'].forEach(function (name) {
+  weftImports[name] = function () { throw new Error('weft: link with -sASYNCIFY'); };
+});
+
+// -sSTACK_OVERFLOW_CHECK builds call this when a frame would cross the
+// running coroutine's stack limit: the host stops that coroutine only.
+weftImports.__handle_stack_overflow = function (requested) {
+  throw Module['weftHost'].imports.stack_overflow(requested >>> 0);
+};
+
+mergeInto(LibraryManager.library, weftImports);

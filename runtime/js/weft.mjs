@@ -6,22 +6,10 @@
 
 const isNode = typeof process === 'object' && !!process.versions?.node;
 
-/** Error codes of weft.h, by name. */
-export const codes = Object.freeze({
-  EINVAL: -1, ENOMEM: -2, ENOTCO: -3, ESRCH: -4, EJOINED: -5, EBUSY: -6,
-  EDEADLK: -7, ESAVEAREA: -8, ESTACK: -9, EHOST: -10, ECANCELED: -11, ETIMEDOUT: -12,
-});
-const codeNames = Object.fromEntries(Object.entries(codes).map(([k, v]) => [v, 'WEFT_' + k]));
+import { Bridge, WeftError, codes, codeNames } from './bridge.mjs';
+import { FetchHost } from './fetch.mjs';
 
-/** An error reported by the weft runtime; `code` is e.g. 'WEFT_EDEADLK'. */
-export class WeftError extends Error {
-  constructor(code, message) {
-    super(message);
-    this.name = 'WeftError';
-    this.code = codeNames[code] ?? String(code);
-    this.errno = code;
-  }
-}
+export { WeftError, codes };
 
 // A host turn without setTimeout's clamp: setImmediate where it exists
 // (Node), else a MessageChannel message (pages and workers).
@@ -41,11 +29,40 @@ class Host {
     this.wakePending = false;
     this.done = null; // {resolve, reject} while a program runs
     this.mod = null;
+    this.bridge = new Bridge(this);
+    this.fetch = new FetchHost(this.bridge);
+    for (const [name, fn] of Object.entries(options.functions ?? {})) this.bridge.define(name, fn);
     this.tick = () => { this.wakePending = false; this.enter('_weft__tick'); };
     this.fired = () => { this.timerHandle = null; this.enter('_weft__timer_fired'); };
+    const b = this.bridge, f = this.fetch;
+    // What runtime/js/library_weft.js forwards each weft_host_NAME import to.
+    this.imports = {
+      timer: (ms) => this.timer(ms),
+      wake: () => this.wake(),
+      exit: (status) => this.finish(() => this.done?.resolve(status)),
+      fatal: (code, msg) => this.fail(code, b.string(msg)),
+      stack_checked: () => (this.mod.asm.__set_stack_limits ? 1 : 0),
+      stack_limits: (base, end) => this.mod.asm.__set_stack_limits(base, end),
+      stack_overflow: (sp) => Object.assign(
+        new Error(`it overflowed its C stack (stack pointer would be 0x${sp.toString(16)})`), { weftCode: codes.ESTACK }),
+      call: (op, name, sig, vals, n) => b.call(op, name, sig, vals, n),
+      take: (op, out) => b.take(op, out),
+      drop: (op) => b.drop(op),
+      handle_free: (h) => b.handleFree(h),
+      export_done: (id, status, result, msg) => b.exportDone(id, status, result, msg),
+      fetch: (...a) => f.fetch(...a),
+      response_status: (h) => f.responseStatus(h),
+      response_text: (...a) => f.responseText(...a),
+      response_read: (h, op, buf, cap) => f.responseRead(h, op, buf, cap),
+      response_free: (h) => f.responseFree(h),
+      abort_new: () => f.abortNew(),
+      abort: (h) => f.abort(h),
+    };
   }
 
-  // -- imports (runtime/js/library_weft.js) --
+  /** Register a host function; WEFT_JS_FUNCTION calls this during start-up. */
+  define(name, fn) { this.bridge.define(name, fn); }
+
   timer(ms) {
     if (this.timerHandle !== null) clearTimeout(this.timerHandle);
     this.timerHandle = ms < 0 ? null : setTimeout(this.fired, Math.ceil(ms));
@@ -55,31 +72,24 @@ class Host {
     this.wakePending = true;
     immediate(this.tick);
   }
-  exit(status) { this.finish(() => this.done?.resolve(status)); }
-  fatal(code, message) { this.finish(() => this.done?.reject(new WeftError(code, message))); }
-  stackOverflow(sp) {
-    const e = new Error(`it overflowed its C stack (stack pointer would be 0x${sp.toString(16)})`);
-    e.weftCode = codes.ESTACK;
-    return e;
-  }
-
+  fail(code, message) { this.finish(() => this.done?.reject(new WeftError(code, message))); }
   finish(settle) {
     this.timer(-1);
     settle();
     this.done = null;
   }
 
-  // Call into the scheduler. An exception escaping wasm while a coroutine
+  // Call into the runtime. An exception escaping wasm while a coroutine
   // ran (a JS exception in an import, a trap, a stack overflow) stops that
   // coroutine only; the runtime reports it and the program carries on.
   enter(fn, ...args) {
     try {
       return this.mod[fn](...args);
     } catch (e) {
-      if (e?.name === 'ExitStatus') return this.exit(e.status); // C exit()
+      if (e?.name === 'ExitStatus') return this.imports.exit(e.status); // C exit()
       const mod = this.mod;
       if (!mod._weft__current()) {
-        this.finish(() => this.done?.reject(e));
+        this.finish(() => (this.done ? this.done.reject(e) : this.stderr(`weft: ${e?.stack ?? e}`)));
         return undefined;
       }
       let code = e?.weftCode ?? codes.EHOST;
@@ -88,14 +98,18 @@ class Host {
         code = codes.ESTACK; // the engine's own stack: recursion too deep
         text = `it exhausted the host's call stack (${text})`;
       }
-      const len = mod.lengthBytesUTF8(text) + 1;
-      const ptr = mod._malloc(len);
-      mod.stringToUTF8(text, ptr, len);
+      const [ptr] = this.bridge.newString(text);
       mod._weft__recover(code, ptr);
       mod._free(ptr);
       this.wake();
       return undefined;
     }
+  }
+
+  /** Live host resources, for leak checks. */
+  stats() {
+    return { handles: this.bridge.handles.live, ops: this.bridge.ops.size, calls: this.bridge.calls.size,
+      fetchTimers: this.fetch.timers.size, timerArmed: this.timerHandle !== null };
   }
 }
 
@@ -141,25 +155,30 @@ export class Program {
     this.started = false;
   }
 
+  /** Call WEFT_EXPORT function `name` as a new coroutine; resolves with
+   * what it returned (weft_return_*), rejects with a WeftError. */
+  call(name, ...args) { return this.host.bridge.invoke(name, args); }
+
+  /** Register host function `name` for weft_call from C. */
+  define(name, fn) { this.host.define(name, fn); }
+
+  /** Live host resources: handles, ops, calls, timers (for leak checks). */
+  stats() { return this.host.stats(); }
+
   /** Run main(argc, argv); resolves with its exit status once main and
    * every coroutine have finished, rejects with a WeftError on deadlock. */
   run(args = []) {
     if (this.started) return Promise.reject(new Error('weft: this program has already been run'));
     this.started = true;
     const mod = this.module;
-    const argv = ['program', ...args].map((s) => {
-      const n = mod.lengthBytesUTF8(s) + 1;
-      const p = mod._malloc(n);
-      mod.stringToUTF8(s, p, n);
-      return p;
-    });
+    const argv = ['program', ...args].map((s) => this.host.bridge.newString(s)[0]);
     const table = mod._malloc(4 * (argv.length + 1));
     argv.forEach((p, i) => { mod.HEAP32[(table >> 2) + i] = p; });
     mod.HEAP32[(table >> 2) + argv.length] = 0;
     return new Promise((resolve, reject) => {
       this.host.done = { resolve, reject };
       const rc = this.host.enter('_weft__boot', argv.length, table);
-      if (rc < 0) this.host.fatal(rc, `weft: cannot start the program (${codeNames[rc]})`);
+      if (rc < 0) this.host.fail(rc, `weft: cannot start the program (${codeNames[rc]})`);
     });
   }
 }

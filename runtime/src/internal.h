@@ -19,6 +19,7 @@ typedef enum {
   WAIT_SLEEP,    /* in the timer heap, wait_obj unused */
   WAIT_JOIN,     /* wait_obj: the coroutine being joined */
   WAIT_HOST,     /* weft_yield_host: until the host's next turn */
+  WAIT_HOST_OP,  /* a host operation (promise, fetch); wait_obj: its op id */
   WAIT_KINDS
 } wait_kind;
 
@@ -43,6 +44,8 @@ struct weft_co {
   void *result;
   void *wait_obj;
   weft_co *joiner;      /* the coroutine blocked joining this one */
+  void (*on_exit)(weft_co *); /* called when it finishes, however it ends */
+  char *errmsg;         /* weft_last_error(): message of its last failed host call */
   /* timer heap membership */
   double deadline;
   uint32_t tseq;        /* FIFO order among equal deadlines */
@@ -113,6 +116,21 @@ weft_co *registry_get(weft_id id);
 void registry_del(weft_id id);
 /* Visit every registered coroutine. */
 void registry_each(void (*fn)(weft_co *, void *), void *ctx);
+
+/* bridge.c */
+/* A value crossing between C and JS (runtime/js/bridge.mjs reads and
+ * writes this layout): type is 'i','d','s','b','h' or 0 (none). */
+typedef struct {
+  int32_t type;
+  uint32_t len;  /* bytes of a string (without NUL) or byte buffer */
+  union { int32_t i; double d; void *p; } u;
+} weft_val;
+
+int host_op_begin(void);                /* an op id for the running coroutine */
+int host_op_wait(int op);               /* suspend until weft__settle(op, status) */
+void host_op_unused(int op);            /* give back an op that was never waited for */
+void host_op_drop(weft_co *co);         /* it waits no more: tell the host to drop the op */
+void host_set_error(weft_co *co, char *msg); /* takes a malloc'd message */
 
 /* report.c */
 void report_fatal(weft_co *co, int err, const char *detail);

@@ -22,7 +22,11 @@ const char *weft_strerror(int err) {
   case WEFT_ESTACK: return "coroutine overflowed its C stack";
   case WEFT_EHOST: return "JS exception or wasm trap in a coroutine";
   case WEFT_ECANCELED: return "cancelled";
-  case WEFT_ETIMEDOUT: return "deadline expired";
+  case WEFT_ETIMEDOUT: return "deadline or timeout expired";
+  case WEFT_EJS: return "host function threw or its promise rejected";
+  case WEFT_EHANDLE: return "stale, freed or forged handle";
+  case WEFT_ENET: return "network error";
+  case WEFT_ECLOSED: return "read after the end";
   default: return "unknown error";
   }
 }
@@ -34,7 +38,7 @@ void report_fatal(weft_co *co, int err, const char *detail) {
 
 static const char *const wait_names[WAIT_KINDS] = {
   [WAIT_NONE] = "nothing", [WAIT_SLEEP] = "sleep", [WAIT_JOIN] = "join",
-  [WAIT_HOST] = "host turn",
+  [WAIT_HOST] = "host turn", [WAIT_HOST_OP] = "host operation",
 };
 
 const char *wait_describe(const weft_co *co, char *buf, size_t n) {

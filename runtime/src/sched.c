@@ -83,6 +83,7 @@ static void unlink_wait(weft_co *co) {
   if (co->state == CO_READY) co_list_remove(&S.ready, co);
   else if (co->wait == WAIT_HOST) co_list_remove(&S.host_wait, co);
   else if (co->wait == WAIT_JOIN) ((weft_co *)co->wait_obj)->joiner = NULL;
+  else if (co->wait == WAIT_HOST_OP) host_op_drop(co);
   co->wait = WAIT_NONE;
   co->wait_obj = NULL;
 }
@@ -99,7 +100,9 @@ void sched_finish(weft_co *co) {
   unlink_wait(co);
   co->state = CO_DONE;
   switch_release(co);
+  host_set_error(co, NULL);
   S.live--;
+  if (co->on_exit) co->on_exit(co);
   if (co->flags & CO_MAIN) {
     S.main_done = true;
     S.main_status = co->exit_err ? 1 : (int)(intptr_t)co->result;
@@ -228,6 +231,7 @@ void weft_get_stats(weft_stats *out) {
   out->live = S.live;
   out->ready = S.ready.n;
   out->sleeping = timer_count();
+  out->host_ops = S.host_pending;
   out->held_bytes = 0;
   registry_each(count_held, &out->held_bytes);
 }

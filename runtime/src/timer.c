@@ -91,6 +91,10 @@ int timer_fire_due(double now) {
 
 void timer_sync_host(void) {
   double want = count ? heap[0]->deadline : INFINITY;
+  if (count && want <= weft_now()) {
+    weft_host_wake(); /* already due (a slice ended first): no clamped setTimeout(0) */
+    return;
+  }
   if (want == armed) return;
   armed = want;
   if (!count) {

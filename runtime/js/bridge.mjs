@@ -1,0 +1,251 @@
+// bridge.mjs — the JS half of the host bridges (the C half is
+// runtime/src/bridge.c): the handle table for JS objects C holds, the value
+// codec for weft_val, host operations (a promise tracked under an op id
+// until C takes its result), host functions for weft_call, and JS calling
+// WEFT_EXPORT functions as coroutines.
+
+export const codes = Object.freeze({
+  EINVAL: -1, ENOMEM: -2, ENOTCO: -3, ESRCH: -4, EJOINED: -5, EBUSY: -6,
+  EDEADLK: -7, ESAVEAREA: -8, ESTACK: -9, EHOST: -10, ECANCELED: -11, ETIMEDOUT: -12,
+  EJS: -13, EHANDLE: -14, ENET: -15, ECLOSED: -16,
+});
+const codeNames = Object.fromEntries(Object.entries(codes).map(([k, v]) => [v, 'WEFT_' + k]));
+
+/** An error reported by the weft runtime; `code` is e.g. 'WEFT_EDEADLK'. */
+export class WeftError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.name = 'WeftError';
+    this.code = codeNames[code] ?? String(code);
+    this.errno = code;
+  }
+}
+
+/** An error with a weft code, for host code that wants a specific one. */
+export const failure = (code, message) => Object.assign(new Error(message), { weftCode: code });
+
+// A handle is index | generation << 20: a freed slot's old handles (and
+// numbers never handed out) do not match its current generation.
+export class Handles {
+  constructor() { this.slots = [null]; this.gens = [0]; this.free = []; this.live = 0; }
+  add(obj) {
+    const i = this.free.pop() ?? this.slots.length;
+    this.gens[i] = ((this.gens[i] ?? 0) + 1) & 0x7ff || 1;
+    this.slots[i] = obj;
+    this.live++;
+    return (this.gens[i] << 20) | i;
+  }
+  get(h) {
+    const i = h & 0xfffff;
+    if (h <= 0 || i >= this.slots.length || this.gens[i] !== h >>> 20) return undefined;
+    return this.slots[i] ?? undefined;
+  }
+  delete(h) {
+    if (this.get(h) === undefined) return false;
+    const i = h & 0xfffff;
+    this.slots[i] = null;
+    this.free.push(i);
+    this.live--;
+    return true;
+  }
+}
+
+const VAL = 16; // sizeof(weft_val): type, len, 8-byte value
+const T = { i: 105, d: 100, s: 115, b: 98, h: 104 };
+
+export class Bridge {
+  constructor(host) {
+    this.host = host;
+    this.handles = new Handles();
+    this.ops = new Map();       // op id -> {status, value, message, want, abort}
+    this.functions = new Map(); // weft_call targets
+    this.calls = new Map();     // program.call() in flight
+    this.nextCall = 1;
+  }
+
+  get mod() { return this.host.mod; }
+
+  // ---- memory ----
+  string(ptr, len) { return this.mod.UTF8ToString(ptr, len); }
+  newString(s) {
+    const n = this.mod.lengthBytesUTF8(s) + 1;
+    const p = this.mod._malloc(n);
+    this.mod.stringToUTF8(s, p, n);
+    return [p, n - 1];
+  }
+  newBytes(bytes) {
+    const p = this.mod._malloc(bytes.length || 1);
+    this.mod.HEAPU8.set(bytes, p);
+    return p;
+  }
+  /** Write `s` into C's buffer [buf, buf+cap) like snprintf; returns its full byte length. */
+  copyString(s, buf, cap) {
+    const n = this.mod.lengthBytesUTF8(s);
+    if (buf && cap > 0) this.mod.stringToUTF8(s, buf, cap);
+    return n;
+  }
+
+  // ---- weft_val codec ----
+  readVal(p) {
+    const { HEAP32, HEAPU32, HEAPF64, HEAPU8 } = this.mod;
+    const type = HEAP32[p >> 2];
+    const len = HEAPU32[(p + 4) >> 2];
+    const word = HEAP32[(p + 8) >> 2];
+    switch (type) {
+      case T.i: return word;
+      case T.d: return HEAPF64[(p + 8) >> 3];
+      case T.s: return word ? this.string(word, len) : null;
+      case T.b: return HEAPU8.slice(word >>> 0, (word >>> 0) + len);
+      case T.h: {
+        const obj = this.handles.get(word);
+        if (obj === undefined) throw failure(codes.EHANDLE, `weft: handle ${word} is stale, freed or forged`);
+        return obj;
+      }
+      default: return undefined;
+    }
+  }
+  /** Write `value` as type `want` ('i','d','s','b','h' or '' for none) at p. */
+  writeVal(p, want, value) {
+    const { HEAP32, HEAPU32, HEAPF64 } = this.mod;
+    let type = 0, len = 0, word = 0;
+    const bad = (what) => failure(codes.EINVAL, `weft: host function returned ${typeof value}, expected ${what}`);
+    switch (want) {
+      case 'i':
+        if (typeof value !== 'number' && typeof value !== 'boolean') throw bad('an integer');
+        type = T.i; word = Number(value) | 0; break;
+      case 'h':
+        if (value === null || (typeof value !== 'object' && typeof value !== 'function')) throw bad('an object');
+        type = T.h; word = this.handles.add(value); break;
+      case 'd':
+        if (typeof value !== 'number') throw bad('a number');
+        HEAPF64[(p + 8) >> 3] = value;
+        HEAP32[p >> 2] = T.d;
+        return;
+      case 's':
+        if (typeof value !== 'string') throw bad('a string');
+        type = T.s; [word, len] = this.newString(value); break;
+      case 'b': {
+        const bytes = value instanceof Uint8Array ? value
+          : ArrayBuffer.isView(value) ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
+          : value instanceof ArrayBuffer ? new Uint8Array(value) : null;
+        if (!bytes) throw bad('bytes');
+        type = T.b; len = bytes.length; word = this.newBytes(bytes); break;
+      }
+      default: break;
+    }
+    HEAP32[p >> 2] = type;
+    HEAPU32[(p + 4) >> 2] = len;
+    HEAP32[(p + 8) >> 2] = word;
+  }
+
+  // ---- host operations ----
+  /** Track `promise` under op; `want` is how C takes its value. */
+  start(op, promise, want = 'i', abort = null) {
+    const entry = { status: null, value: undefined, message: '', want, abort };
+    this.ops.set(op, entry);
+    promise.then(
+      (value) => { entry.status = 0; entry.value = value; },
+      (e) => { entry.status = e?.weftCode ?? codes.EJS; entry.message = String(e?.message ?? e); },
+    ).then(() => {
+      if (this.ops.get(op) === entry) this.host.enter('_weft__settle', op, entry.status);
+    });
+  }
+  /** An op that failed before it started: C takes the message at once. */
+  refuse(op, code, message) {
+    this.ops.set(op, { status: code, message, want: '' });
+    return code;
+  }
+  take(op, out) {
+    const entry = this.ops.get(op);
+    this.ops.delete(op);
+    if (!entry) return codes.EINVAL;
+    let status = entry.status;
+    if (status === 0) {
+      try {
+        this.writeVal(out, entry.want, entry.value);
+      } catch (e) {
+        status = e.weftCode ?? codes.EJS;
+        entry.message = e.message;
+      }
+    }
+    if (status < 0) this.writeVal(out, 's', entry.message);
+    return status;
+  }
+  drop(op) {
+    const entry = this.ops.get(op);
+    this.ops.delete(op);
+    entry?.abort?.();
+  }
+
+  // ---- weft_call: C awaits a host function ----
+  define(name, fn) {
+    if (typeof fn !== 'function') throw new TypeError(`weft: host function ${name} is not a function`);
+    this.functions.set(name, fn);
+  }
+  call(op, namePtr, sigPtr, vals, n) {
+    const name = this.string(namePtr);
+    const sig = this.string(sigPtr);
+    const fn = this.functions.get(name);
+    if (!fn) return this.start(op, Promise.reject(failure(codes.EINVAL, `weft: no host function named "${name}"`)));
+    let args;
+    try {
+      args = Array.from({ length: n }, (_, i) => this.readVal(vals + i * VAL));
+    } catch (e) {
+      return this.start(op, Promise.reject(e));
+    }
+    this.start(op, (async () => fn(...args))(), sig.split('>')[1] ?? '');
+  }
+  handleFree(h) { return this.handles.delete(h) ? 0 : codes.EHANDLE; }
+
+  // ---- program.call: JS starts a WEFT_EXPORT coroutine ----
+  invoke(name, args) {
+    const mod = this.mod;
+    const vals = mod._malloc(VAL * Math.max(args.length, 1));
+    const owned = [];
+    const temp = [];
+    args.forEach((v, i) => {
+      const p = vals + i * VAL;
+      if (typeof v === 'number' || typeof v === 'boolean') this.writeVal(p, 'd', Number(v));
+      else if (typeof v === 'string') this.writeVal(p, 's', v);
+      else if (v instanceof Uint8Array || v instanceof ArrayBuffer || ArrayBuffer.isView(v)) this.writeVal(p, 'b', v);
+      else if (v !== null && v !== undefined) { this.writeVal(p, 'h', v); temp.push(mod.HEAP32[(p + 8) >> 2]); }
+      else this.writeVal(p, '', undefined);
+      const type = mod.HEAP32[p >> 2];
+      if (type === T.s || type === T.b) owned.push(mod.HEAP32[(p + 8) >> 2]);
+    });
+    const id = this.nextCall++;
+    const [namePtr] = this.newString(name);
+    return new Promise((resolve, reject) => {
+      const cleanup = () => {
+        owned.forEach((p) => mod._free(p));
+        temp.forEach((h) => this.handles.delete(h));
+        mod._free(vals);
+        this.calls.delete(id);
+      };
+      this.calls.set(id, { resolve, reject, cleanup });
+      const rc = this.host.enter('_weft__invoke', namePtr, vals, args.length, id);
+      mod._free(namePtr);
+      if (rc < 0) {
+        cleanup();
+        reject(new WeftError(rc, rc === codes.ESRCH ? `weft: no WEFT_EXPORT function named "${name}"`
+          : `weft: cannot start ${name}`));
+      }
+    });
+  }
+  exportDone(id, status, result, msgPtr) {
+    const call = this.calls.get(id);
+    if (!call) return;
+    call.cleanup();
+    if (status < 0) {
+      call.reject(new WeftError(status, msgPtr ? this.string(msgPtr) : `weft: call failed (${codeNames[status]})`));
+      return;
+    }
+    try {
+      call.resolve(this.readVal(result));
+    } catch (e) {
+      call.reject(e);
+    }
+  }
+}
+
+export { codeNames };

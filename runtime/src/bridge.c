@@ -1,0 +1,285 @@
+/*
+ * bridge.c — the C half of the host bridges (the JS half is
+ * runtime/js/bridge.mjs):
+ *   - host operations: a coroutine starts something asynchronous in JS under
+ *     an op id and blocks; when its promise settles the host calls
+ *     weft__settle(), and once resumed the coroutine takes the result into
+ *     its own memory (the host never writes into a suspended stack);
+ *   - weft_call(): await any JS function from C, values marshalled by sig;
+ *   - WEFT_EXPORT functions that JS starts as coroutines (program.call).
+ */
+#include <emscripten.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "host.h"
+#include "internal.h"
+
+#define MAX_ARGS 16
+
+/* ---- host operations ---------------------------------------------------- */
+
+static weft_co **ops;      /* op id - 1 -> waiting coroutine */
+static int *free_ops, nfree, nops;
+
+int host_op_begin(void) {
+  if (!nfree) {
+    int n = nops ? nops * 2 : 64;
+    weft_co **o = realloc(ops, sizeof *o * (size_t)n);
+    int *f = realloc(free_ops, sizeof *f * (size_t)n);
+    if (!o || !f) {
+      if (o) ops = o;
+      if (f) free_ops = f;
+      return WEFT_ENOMEM;
+    }
+    ops = o;
+    free_ops = f;
+    for (int i = n; i > nops; i--) free_ops[nfree++] = i;
+    nops = n;
+  }
+  int op = free_ops[--nfree];
+  ops[op - 1] = S.current;
+  return op;
+}
+
+/* Give back an op that was never waited for. */
+void host_op_unused(int op) {
+  ops[op - 1] = NULL;
+  free_ops[nfree++] = op;
+}
+
+static void op_release(int op) {
+  host_op_unused(op);
+  S.host_pending--;
+}
+
+int host_op_wait(int op) {
+  S.host_pending++;
+  return sched_block(WAIT_HOST_OP, (void *)(intptr_t)op);
+}
+
+/* The coroutine stops waiting for its op (it is being stopped). */
+void host_op_drop(weft_co *co) {
+  int op = (int)(intptr_t)co->wait_obj;
+  weft_host_drop(op);
+  op_release(op);
+}
+
+/* The host: op has settled with `status` (0 or a WEFT_E* code). */
+EMSCRIPTEN_KEEPALIVE void weft__settle(int op, int status) {
+  if (op < 1 || op > nops || !ops[op - 1]) return;
+  weft_co *co = ops[op - 1];
+  op_release(op);
+  sched_make_ready(co, status);
+  if (!S.in_tick) weft_host_wake();
+}
+
+/* ---- errors ---------------------------------------------------------------- */
+
+void host_set_error(weft_co *co, char *msg) {
+  free(co->errmsg);
+  co->errmsg = msg;
+}
+
+const char *weft_last_error(void) {
+  return S.current && S.current->errmsg ? S.current->errmsg : "";
+}
+
+/* Run an op to completion and take its result; on failure the message
+ * becomes the coroutine's last error. */
+static int await_op(int op, weft_val *out) {
+  int status = host_op_wait(op);
+  weft_val v = {0};
+  int taken = weft_host_take(op, &v);
+  if (status == 0) status = taken;
+  if (status < 0) {
+    host_set_error(S.current, v.type == 's' ? v.u.p : NULL);
+  } else {
+    host_set_error(S.current, NULL);
+    *out = v;
+  }
+  return status;
+}
+
+/* ---- weft_call ------------------------------------------------------------- */
+
+static int sig_split(const char *sig, int *nargs) {
+  const char *arrow = strchr(sig, '>');
+  if (!arrow || strlen(arrow) > 2 || arrow - sig > MAX_ARGS) return WEFT_EINVAL;
+  for (const char *c = sig; c <= arrow + 1 && *c; c++)
+    if (c != arrow && !strchr("idsbh", *c)) return WEFT_EINVAL;
+  *nargs = (int)(arrow - sig);
+  return 0;
+}
+
+int weft_call(const char *name, const char *sig, ...) {
+  int nargs, err = sched_check_current();
+  if (!err && (!name || !sig)) err = WEFT_EINVAL;
+  if (!err) err = sig_split(sig, &nargs);
+  if (err) return err;
+  weft_val args[MAX_ARGS];
+  va_list ap;
+  va_start(ap, sig);
+  for (int i = 0; i < nargs; i++) {
+    weft_val *v = &args[i];
+    v->type = sig[i];
+    switch (sig[i]) {
+    case 'i': v->u.i = va_arg(ap, int32_t); break;
+    case 'h': v->u.i = va_arg(ap, weft_handle); break;
+    case 'd': v->u.d = va_arg(ap, double); break;
+    case 's': v->u.p = va_arg(ap, char *); v->len = v->u.p ? (uint32_t)strlen(v->u.p) : 0; break;
+    case 'b': v->u.p = va_arg(ap, void *); v->len = (uint32_t)va_arg(ap, size_t); break;
+    }
+  }
+  int op = host_op_begin();
+  if (op < 0) {
+    va_end(ap);
+    return op;
+  }
+  weft_host_call(op, name, sig, args, nargs); /* reads args now: they may live on a compact stack */
+  weft_val r;
+  err = await_op(op, &r);
+  char want = sig[nargs + 1];
+  if (err == 0 && want) {
+    switch (want) {
+    case 'i': *va_arg(ap, int32_t *) = r.u.i; break;
+    case 'h': *va_arg(ap, weft_handle *) = r.u.i; break;
+    case 'd': *va_arg(ap, double *) = r.u.d; break;
+    case 's': *va_arg(ap, char **) = r.u.p; break;
+    case 'b':
+      *va_arg(ap, void **) = r.u.p;
+      *va_arg(ap, size_t *) = r.len;
+      break;
+    }
+  }
+  va_end(ap);
+  return err;
+}
+
+int weft_handle_free(weft_handle h) { return weft_host_handle_free(h); }
+
+/* ---- exports: JS calls C as a coroutine ------------------------------------ */
+
+struct weft_args {
+  weft_val *vals;
+  int n;
+  int call;           /* the host's id for this call */
+  int status;
+  weft_val result;    /* strings and bytes malloc'd */
+  char *message;
+  weft_export_fn fn;
+};
+
+typedef struct export_entry { const char *name; weft_export_fn fn; struct export_entry *next; } export_entry;
+static export_entry *exports_list;
+
+void weft_register_export(const char *name, weft_export_fn fn) {
+  export_entry *e = malloc(sizeof *e);
+  if (!e) return;
+  *e = (export_entry){name, fn, exports_list};
+  exports_list = e;
+}
+
+static void *export_entry_run(void *arg) {
+  weft_args *a = arg;
+  int rc = a->fn(a);
+  if (rc < 0 && !a->status) a->status = rc;
+  return NULL;
+}
+
+/* However the coroutine ended (returned, or was stopped by a fault), the
+ * host hears of it and settles the promise. */
+static void export_exited(weft_co *co) {
+  weft_args *a = co->arg;
+  int status = a->status ? a->status : co->exit_err;
+  const char *msg = a->message ? a->message : status ? weft_strerror(status) : NULL;
+  weft_host_export_done(a->call, status, &a->result, msg);
+  if (a->result.type == 's' || a->result.type == 'b') free(a->result.u.p);
+  free(a->message);
+  free(a);
+}
+
+/* The host: start export `name` with `n` arguments (freed by the host after
+ * the call settles) as a coroutine. Returns its id or an error. */
+EMSCRIPTEN_KEEPALIVE int weft__invoke(const char *name, weft_val *vals, int n, int call) {
+  export_entry *e = exports_list;
+  while (e && strcmp(e->name, name)) e = e->next;
+  if (!e) return WEFT_ESRCH;
+  weft_args *a = calloc(1, sizeof *a);
+  if (!a) return WEFT_ENOMEM;
+  *a = (weft_args){.vals = vals, .n = n, .call = call, .fn = e->fn};
+  weft_id id = weft_spawn(export_entry_run, a, &(weft_opts){.name = name, .flags = WEFT_DETACHED});
+  if (id < 0) {
+    free(a);
+    return id;
+  }
+  registry_get(id)->on_exit = export_exited;
+  return id;
+}
+
+static const weft_val *arg_at(const weft_args *a, int i, int type) {
+  return a && i >= 0 && i < a->n && a->vals[i].type == type ? &a->vals[i] : NULL;
+}
+
+int weft_args_count(const weft_args *a) { return a ? a->n : 0; }
+
+int32_t weft_args_int(const weft_args *a, int i) {
+  const weft_val *v = arg_at(a, i, 'd');
+  return v ? (int32_t)v->u.d : 0;
+}
+
+double weft_args_double(const weft_args *a, int i) {
+  const weft_val *v = arg_at(a, i, 'd');
+  return v ? v->u.d : NAN;
+}
+
+const char *weft_args_string(const weft_args *a, int i) {
+  const weft_val *v = arg_at(a, i, 's');
+  return v ? v->u.p : NULL;
+}
+
+const void *weft_args_bytes(const weft_args *a, int i, size_t *len) {
+  const weft_val *v = arg_at(a, i, 'b');
+  if (len) *len = v ? v->len : 0;
+  return v ? v->u.p : NULL;
+}
+
+weft_handle weft_args_handle(const weft_args *a, int i) {
+  const weft_val *v = arg_at(a, i, 'h');
+  return v ? v->u.i : 0;
+}
+
+static void set_result(weft_args *a, weft_val v) {
+  if (a->result.type == 's' || a->result.type == 'b') free(a->result.u.p);
+  a->result = v;
+}
+
+void weft_return_int(weft_args *a, int32_t x) { set_result(a, (weft_val){.type = 'i', .u.i = x}); }
+void weft_return_double(weft_args *a, double x) { set_result(a, (weft_val){.type = 'd', .u.d = x}); }
+void weft_return_handle(weft_args *a, weft_handle h) { set_result(a, (weft_val){.type = 'h', .u.i = h}); }
+
+void weft_return_bytes(weft_args *a, const void *p, size_t n) {
+  void *copy = malloc(n ? n : 1);
+  if (!copy) {
+    weft_args_fail(a, WEFT_ENOMEM, NULL);
+    return;
+  }
+  memcpy(copy, p, n);
+  set_result(a, (weft_val){.type = 'b', .len = (uint32_t)n, .u.p = copy});
+}
+
+void weft_return_string(weft_args *a, const char *s) {
+  weft_return_bytes(a, s, strlen(s) + 1);
+  if (a->result.type == 'b') {
+    a->result.type = 's';
+    a->result.len--;
+  }
+}
+
+int weft_args_fail(weft_args *a, int err, const char *message) {
+  a->status = err < 0 ? err : WEFT_EINVAL;
+  free(a->message);
+  a->message = message ? strdup(message) : NULL;
+  return a->status;
+}
