@@ -7,6 +7,7 @@
 #include <emscripten.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "weft.h"
 
@@ -190,6 +191,32 @@ static int native_stack(void) {
   return 0;
 }
 
+/* ---- the stack-hungry parts of libc fit the default stack ---------------- */
+
+static void *libc_user(void *arg) {
+  int i = (int)(intptr_t)arg;
+  char buf[64];
+  weft_yield();
+  snprintf(buf, sizeof buf, "%.3f %g %e", i * 0.5, i * 1e-3, i * 1e10);
+  double a = atof(buf), b = strtod(buf, NULL), c = 0;
+  sscanf(buf, "%lf", &c);
+  weft_sleep(0);
+  return (void *)(intptr_t)(a == i * 0.5 && b == a && c == a);
+}
+
+static int libc_stack(void) {
+  enum { N = 300 };
+  weft_id ids[N];
+  for (int i = 0; i < N; i++) ids[i] = weft_spawn(libc_user, (void *)(intptr_t)i, NULL);
+  int ok = 0;
+  for (int i = 0; i < N; i++) {
+    void *r = NULL;
+    ok += weft_join(ids[i], &r) == 0 && r;
+  }
+  printf("libc on default stacks: %d of %d ok\n", ok, N);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   const char *t = argc > 1 ? argv[1] : "";
   if (!strcmp(t, "misuse")) return misuse();
@@ -201,6 +228,7 @@ int main(int argc, char **argv) {
   if (!strcmp(t, "save-area")) return save_area();
   if (!strcmp(t, "js-exception")) return js_exception();
   if (!strcmp(t, "native-stack")) return native_stack();
+  if (!strcmp(t, "libc-stack")) return libc_stack();
   printf("unknown scenario '%s'\n", t);
   return 2;
 }

@@ -12,8 +12,8 @@ test('misuse gets documented error codes', async () => {
   assert.equal(r.status, 0);
   assert.deepEqual(r.stdout, [
     'ctor: sleep=suspending call made outside any coroutine yield=suspending call made outside any coroutine join=suspending call made outside any coroutine self=0',
-    'weft_join(123456, NULL) = no such coroutine',
-    'weft_join(-3, NULL) = no such coroutine',
+    'weft_join(123456, NULL) = not found (no such coroutine, export, header or index)',
+    'weft_join(-3, NULL) = not found (no such coroutine, export, header or index)',
     'weft_join(weft_self(), NULL) = deadlock: the wait could never end',
     'weft_join(a, NULL) = coroutine is already being joined',
     "helper's join = success",
@@ -97,3 +97,13 @@ test('a JS exception in a host call stops that coroutine with WEFT_EHOST and its
   assert.deepEqual(r.stdout, ['join caller = JS exception or wasm trap in a coroutine']);
   assert.ok(r.stderr.some((l) => l.includes('coroutine #2 "caller" was stopped: host callback failed on 7')));
 });
+
+for (const build of ['faults', 'faults-checked']) {
+  test(`${build}: atof, strtod, sscanf and printf of doubles fit the default C stack`, async () => {
+    // The checked build stops any coroutine whose frame crosses its stack limit.
+    const r = await runProgram(build, ['libc-stack']);
+    assert.equal(r.status, 0);
+    assert.deepEqual(r.stdout, ['libc on default stacks: 300 of 300 ok']);
+    assert.deepEqual(r.stderr, []);
+  });
+}

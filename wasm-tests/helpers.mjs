@@ -4,13 +4,15 @@ import { load } from '../runtime/js/weft.mjs';
 
 export const buildDir = new URL('../build/', import.meta.url);
 
-/** Run build/tests/NAME.mjs with `args`; `setup(program)` runs before main. */
-export async function runProgram(name, args = [], { setup } = {}) {
+/** Run build/tests/NAME.mjs with `args`; `setup(program)` runs before
+ * main; `functions` are host functions for weft_call. */
+export async function runProgram(name, args = [], { setup, functions } = {}) {
   const stdout = [];
   const stderr = [];
   const program = await load(new URL(`tests/${name}.mjs`, buildDir), {
     stdout: (line) => stdout.push(line),
     stderr: (line) => stderr.push(line),
+    functions,
   });
   await setup?.(program);
   let status;

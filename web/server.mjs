@@ -31,9 +31,11 @@ async function serveFile(req, res) {
   }
 }
 
-/** Start the server; resolves to {server, url}. Port 0 picks a free one. */
-export function startServer({ port = 0, host = '127.0.0.1' } = {}) {
+/** Start the server; resolves to {server, url}. Port 0 picks a free one.
+ * `routes(req, res)` may answer a request first (returning true). */
+export function startServer({ port = 0, host = '127.0.0.1', routes } = {}) {
   const server = createServer((req, res) => {
+    if (routes?.(req, res)) return;
     if (req.url === '/') {
       res.writeHead(302, { location: '/web/' }).end();
       return;

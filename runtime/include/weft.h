@@ -35,7 +35,7 @@ enum {
   WEFT_EINVAL    =  -1, /* invalid argument */
   WEFT_ENOMEM    =  -2, /* out of memory */
   WEFT_ENOTCO    =  -3, /* suspending call made outside any coroutine */
-  WEFT_ESRCH     =  -4, /* no coroutine with that id was ever spawned */
+  WEFT_ESRCH     =  -4, /* not found: no such coroutine id, export, header or index */
   WEFT_EJOINED   =  -5, /* coroutine already joined or detached */
   WEFT_EBUSY     =  -6, /* another coroutine is already joining it */
   WEFT_EDEADLK   =  -7, /* the wait could never end (joining yourself; deadlock) */
@@ -66,10 +66,13 @@ typedef void *(*weft_fn)(void *arg);
                               coroutine's stack must not be used by others
                               while it is suspended. ~0.3–1 KiB per sleeper. */
 
-/* Default C stack of a (non-compact) coroutine, in bytes: room for a
- * PATH_MAX buffer plus printf (~1.5 KiB in wasm), while a sleeping coroutine
- * with its control block and save area stays under 8 KiB. */
-#define WEFT_DEFAULT_STACK (7 * 1024)
+/* Default C stack of a (non-compact) coroutine, in bytes. musl's strtod
+ * (atof, strtod, scanf "%f") keeps an 8 KiB array on the stack when long
+ * double is 128-bit, as in wasm32, and ported C code often has a PATH_MAX
+ * buffer: 16 KiB holds both. An overflow is caught at the next suspend or
+ * resume when it stays within the guard zone (512 bytes); only a
+ * -sSTACK_OVERFLOW_CHECK=2 build catches every overflow before it writes. */
+#define WEFT_DEFAULT_STACK (16 * 1024)
 /* Smallest stack weft accepts (the guard zone is inside it). */
 #define WEFT_MIN_STACK 1024
 

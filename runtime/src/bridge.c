@@ -43,15 +43,12 @@ int host_op_begin(void) {
   return op;
 }
 
-/* Give back an op that was never waited for. */
-void host_op_unused(int op) {
+/* Give the op id back once its result was taken (or it was never used).
+ * Until then the id stays reserved, so the host's entry for it cannot be
+ * confused with a newer op's. */
+void host_op_end(int op) {
   ops[op - 1] = NULL;
   free_ops[nfree++] = op;
-}
-
-static void op_release(int op) {
-  host_op_unused(op);
-  S.host_pending--;
 }
 
 int host_op_wait(int op) {
@@ -63,14 +60,16 @@ int host_op_wait(int op) {
 void host_op_drop(weft_co *co) {
   int op = (int)(intptr_t)co->wait_obj;
   weft_host_drop(op);
-  op_release(op);
+  host_op_end(op);
+  S.host_pending--;
 }
 
 /* The host: op has settled with `status` (0 or a WEFT_E* code). */
 EMSCRIPTEN_KEEPALIVE void weft__settle(int op, int status) {
   if (op < 1 || op > nops || !ops[op - 1]) return;
   weft_co *co = ops[op - 1];
-  op_release(op);
+  ops[op - 1] = NULL; /* settled: the id stays reserved until host_op_end */
+  S.host_pending--;
   sched_make_ready(co, status);
   if (!S.in_tick) weft_host_wake();
 }
@@ -92,6 +91,7 @@ static int await_op(int op, weft_val *out) {
   int status = host_op_wait(op);
   weft_val v = {0};
   int taken = weft_host_take(op, &v);
+  host_op_end(op);
   if (status == 0) status = taken;
   if (status < 0) {
     host_set_error(S.current, v.type == 's' ? v.u.p : NULL);

@@ -17,6 +17,7 @@ enum { TEXT_STATUS, TEXT_HEADER, TEXT_HEADER_AT };
 static int take_status(int op, int status) {
   weft_val v = {0};
   int taken = weft_host_take(op, &v);
+  host_op_end(op);
   if (status == 0) status = taken;
   host_set_error(S.current, status < 0 && v.type == 's' ? v.u.p : NULL);
   if (status >= 0 && (v.type == 's' || v.type == 'b')) free(v.u.p);
@@ -34,7 +35,6 @@ int weft_fetch(const char *url, const weft_fetch_opts *opts, weft_response *out)
                         o.timeout_ms, o.signal);
   if (err < 0) { /* refused before it started: bad URL, bad handle */
     take_status(op, err);
-    host_op_unused(op);
     return err;
   }
   int r = take_status(op, host_op_wait(op));

@@ -128,7 +128,7 @@ typedef struct {
 
 int host_op_begin(void);                /* an op id for the running coroutine */
 int host_op_wait(int op);               /* suspend until weft__settle(op, status) */
-void host_op_unused(int op);            /* give back an op that was never waited for */
+void host_op_end(int op);               /* give the id back after its result was taken */
 void host_op_drop(weft_co *co);         /* it waits no more: tell the host to drop the op */
 void host_set_error(weft_co *co, char *msg); /* takes a malloc'd message */
 

@@ -14,7 +14,7 @@ const char *weft_strerror(int err) {
   case WEFT_EINVAL: return "invalid argument";
   case WEFT_ENOMEM: return "out of memory";
   case WEFT_ENOTCO: return "suspending call made outside any coroutine";
-  case WEFT_ESRCH: return "no such coroutine";
+  case WEFT_ESRCH: return "not found (no such coroutine, export, header or index)";
   case WEFT_EJOINED: return "coroutine already joined or detached";
   case WEFT_EBUSY: return "coroutine is already being joined";
   case WEFT_EDEADLK: return "deadlock: the wait could never end";

@@ -1,0 +1,62 @@
+// bridge.test.mjs — the host bridges in Node against a real HTTP server on
+// 127.0.0.1 (wasm-tests/http-fixture.mjs): weft_call, handles, fetch, and
+// JS calling C coroutines. Every run also checks nothing leaked: handles,
+// pending ops, timeout timers, calls.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { runProgram, buildDir } from './helpers.mjs';
+import { hostFunctions, gateStats } from './host-functions.mjs';
+import { bridgeChecks } from './bridge-checks.mjs';
+import { startFixture } from './http-fixture.mjs';
+import { load, codes } from '../runtime/js/weft.mjs';
+
+let fx;
+before(async () => { fx = await startFixture(); });
+after(async () => { await fx.close(); });
+
+const noLeaks = (program) => assert.deepEqual(program.stats(),
+  { handles: 0, ops: 0, calls: 0, fetchTimers: 0, timerArmed: false }, 'host resources left behind');
+
+for (const scenario of Object.keys(bridgeChecks)) {
+  test(`bridge ${scenario}`, async () => {
+    gateStats.maxInFlight = 0;
+    const before = fx.stats.maxActive;
+    fx.stats.maxActive = 0;
+    const r = await runProgram('bridge', [scenario, fx.url, fx.refusedUrl], { functions: hostFunctions });
+    bridgeChecks[scenario](r, { fetchError: /ECONNREFUSED/ });
+    noLeaks(r.program);
+    if (scenario === 'calls') assert.equal(gateStats.maxInFlight, 200, 'all 200 weft_calls were in flight at once');
+    if (scenario === 'fetch-many') assert.equal(fx.stats.maxActive, 500, 'the server saw 500 requests at once');
+    fx.stats.maxActive = Math.max(before, fx.stats.maxActive);
+  });
+}
+
+test('weft_call outside any coroutine returns WEFT_ENOTCO', async () => {
+  const program = await load(new URL('tests/bridge.mjs', buildDir), { functions: hostFunctions });
+  assert.equal(program.module._outside_call(), codes.ENOTCO);
+  noLeaks(program);
+});
+
+test('JS calls C coroutines and gets promises of their results', async () => {
+  const program = await load(new URL('tests/bridge.mjs', buildDir), { functions: hostFunctions, stderr: () => {} });
+  assert.equal(await program.call('add_numbers', 2, 3.5), 5.5);
+  assert.equal(await program.call('shout', 'hey', new Uint8Array([1, 2, 250])), 'hey! (3 bytes, last 250)');
+  assert.equal(await program.call('calls_js', 41), 42, 'a JS-called coroutine can itself await JS');
+  // 1,000 at once, each sleeping with a local on its own stack.
+  const many = await Promise.all(Array.from({ length: 1000 }, (_, i) => program.call('nap_then_double', i)));
+  assert.deepEqual(many, Array.from({ length: 1000 }, (_, i) => 2 * i));
+  noLeaks(program);
+});
+
+test('a failing C coroutine rejects its promise with a readable error', async () => {
+  const errors = [];
+  const program = await load(new URL('tests/bridge.mjs', buildDir), { functions: hostFunctions, stderr: (l) => errors.push(l) });
+  await assert.rejects(program.call('refuses'), { name: 'WeftError', code: 'WEFT_EINVAL', message: 'refused: bad input' });
+  await assert.rejects(program.call('shout', 7), { code: 'WEFT_EINVAL', message: 'shout wants a string and bytes' });
+  await assert.rejects(program.call('crashes'), { code: 'WEFT_EHOST', message: /JS exception or wasm trap/ });
+  assert.ok(errors.some((l) => /"crashes" was stopped: boom from a host callback/.test(l)), errors.join('\n'));
+  await assert.rejects(program.call('no_such_export'), { code: 'WEFT_ESRCH', message: /no WEFT_EXPORT function named "no_such_export"/ });
+  // The program is still usable after all that.
+  assert.equal(await program.call('add_numbers', 1, 1), 2);
+  noLeaks(program);
+});
