@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { load } from '../runtime/js/weft.mjs';
+import { startFixture } from '../wasm-tests/http-fixture.mjs';
 
 const build = new URL('../build/bench/', import.meta.url);
 const quick = process.env.WEFT_BENCH_QUICK === '1';
@@ -28,13 +29,14 @@ if (!process.argv.includes('--here')) {
 // ---- helpers --------------------------------------------------------------
 const fields = (line) => Object.fromEntries([...line.matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1], Number(m[2])]));
 
-/** Run one kernel of bench/core.c; returns the figures of its first line. */
-async function kernel(...args) {
+/** Run one kernel of bench/NAME.c; returns the figures of its first line. */
+async function kernelOf(name, args, options = {}) {
   const out = [];
-  const program = await load(new URL('core.mjs', build), { stdout: (l) => out.push(l) });
+  const program = await load(new URL(`${name}.mjs`, build), { stdout: (l) => out.push(l), ...options });
   await program.run(args.map(String));
   return fields(out[0]);
 }
+const kernel = (...args) => kernelOf('core', args);
 
 async function fiberSwap(n) {
   const { default: factory } = await import(new URL('fibers.mjs', build).href);
@@ -166,3 +168,48 @@ const jt = await jsTimers(T);
 console.log(`(f) ${T} sleepers at random 0–999 ms: wall ${fmt(wt.wall_ms)} ms vs JS async+setTimeout ${fmt(jt.wall_ms)} ms: ` +
   `${ratio(wt.wall_ms, jt.wall_ms)} (target ≤ 1.00×)`);
 console.log(`      lateness p50 ${fmt(wt.p50_ms, 2)} ms, p99 ${fmt(wt.p99_ms, 2)} ms (target ≤ 2 ms); JS p50 ${fmt(jt.p50_ms, 2)}, p99 ${fmt(jt.p99_ms, 2)} ms`);
+
+// ---- host bridges ------------------------------------------------------------
+const fx = await startFixture();
+const F = quick ? 200 : 1000;
+const bodyUrl = `${fx.url}/t/big?kb=64`;
+const jsFetch = async () => {
+  const t0 = performance.now();
+  const bodies = await Promise.all(Array.from({ length: F }, () => fetch(bodyUrl).then((r) => r.arrayBuffer())));
+  if (bodies.some((b) => b.byteLength !== 65536)) throw new Error('short body');
+  return performance.now() - t0;
+};
+await jsFetch(); // warm up the connection pool
+const cFetch = await best(3, async () => (await kernelOf('bridge', ['fetch', bodyUrl, F])).ms);
+const jFetch = await best(3, jsFetch);
+console.log(`(g) ${F} concurrent 64 KiB fetches: weft ${fmt(cFetch)} ms vs JS Promise.all(fetch → arrayBuffer) ${fmt(jFetch)} ms: ` +
+  `${ratio(cFetch, jFetch)} (target ≤ 1.10×)`);
+await fx.close();
+
+const A = quick ? 20000 : 200000;
+const resolvedValue = Promise.resolve(1);
+const awaitC = await best(3, async () => (await kernelOf('bridge', ['await', A], { functions: { resolved: () => resolvedValue } })).ns_per_await);
+const awaitJs = await best(3, async () => {
+  let sum = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < A; i++) sum += await resolvedValue;
+  return sum > 0 ? ((performance.now() - t0) * 1e6) / A : 0;
+});
+console.log(`(h) await of an already-resolved promise: from C ${fmt(awaitC)} ns vs JS await ${fmt(awaitJs)} ns: ${ratio(awaitC, awaitJs)}`);
+
+const J = quick ? 2000 : 10000;
+const callee = await load(new URL('bridge.mjs', build));
+const jsToC = await best(4, async () => { // the first round warms the JIT and grows memory
+  const t0 = performance.now();
+  const r = await Promise.all(Array.from({ length: J }, (_, i) => callee.call('noop', i)));
+  if (r[J - 1] !== J - 1) throw new Error('wrong result');
+  return performance.now() - t0;
+});
+const jsAsync = await best(3, async () => {
+  const noop = async (x) => { await null; return x; };
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: J }, (_, i) => noop(i)));
+  return performance.now() - t0;
+});
+console.log(`(i) ${J} concurrent JS→C coroutine calls: ${fmt(jsToC)} ms (${fmt((jsToC * 1e3) / J, 2)} µs each) ` +
+  `vs ${J} JS async calls ${fmt(jsAsync)} ms`);

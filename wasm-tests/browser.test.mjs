@@ -4,11 +4,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
-import { startServer } from '../web/server.mjs';
+import { startFixture } from './http-fixture.mjs';
+import { bridgeChecks } from './bridge-checks.mjs';
 import { checks } from './checks.mjs';
 
 let browser;
-let server;
+let fx;
 let page;
 let baseUrl;
 
@@ -19,19 +20,18 @@ export const chromiumOptions = {
 };
 
 before(async () => {
-  const s = await startServer();
-  server = s.server;
-  baseUrl = s.url;
+  fx = await startFixture();
+  baseUrl = fx.url;
   browser = await chromium.launch(chromiumOptions);
   page = await browser.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.goto(`${s.url}/wasm-tests/browser/index.html`);
+  await page.goto(`${baseUrl}/wasm-tests/browser/index.html`);
   await page.waitForSelector('body[data-ready="1"]', { state: 'attached' });
 });
 
 after(async () => {
   await browser?.close();
-  server?.close();
+  await fx?.close();
 });
 
 const run = (program, args, where) =>
@@ -66,6 +66,18 @@ for (const where of ['page', 'worker']) {
     const [, turns, yields] = r.stdout[0].match(/^host_turns=(\d+) yields=(\d+)$/);
     assert.ok(Number(turns) >= 2, `host turns during 60 ms of yielding: ${turns}`);
     assert.ok(Number(yields) > 1000, `yields=${yields}`);
+  });
+}
+
+// The bridges in the page: fetch under the browser's rules (same origin
+// here), weft_call, handles. At most 6 connections per host in Chromium,
+// so the concurrency run is smaller than in Node.
+for (const scenario of Object.keys(bridgeChecks)) {
+  test(`page: bridge ${scenario}`, async () => {
+    const extra = scenario === 'fetch-many' ? ['60'] : [];
+    const r = await run('bridge', [scenario, baseUrl, fx.refusedUrl, ...extra], 'page');
+    bridgeChecks[scenario](r, { fetchError: /Failed to fetch/ });
+    assert.deepEqual(r.stats, { handles: 0, ops: 0, calls: 0, fetchTimers: 0, timerArmed: false });
   });
 }
 

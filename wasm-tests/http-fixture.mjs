@@ -63,7 +63,7 @@ export async function startFixture() {
         setTimeout(() => res.writeHead(200, { 'content-type': 'text/plain' }).end('slow'), q('ms', 100));
         break;
       case 'big': {
-        const total = q('mb', 64) * 1024 * 1024;
+        const total = url.searchParams.has('kb') ? q('kb', 64) * 1024 : q('mb', 64) * 1024 * 1024;
         res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': total });
         let sent = 0;
         const pump = () => {

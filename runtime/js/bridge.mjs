@@ -61,12 +61,23 @@ export class Bridge {
     this.functions = new Map(); // weft_call targets
     this.calls = new Map();     // program.call() in flight
     this.nextCall = 1;
+    this.literals = new Map();
   }
 
   get mod() { return this.host.mod; }
 
   // ---- memory ----
   string(ptr, len) { return this.mod.UTF8ToString(ptr, len); }
+  /** A string in static data (a C literal: below the stack and heap, so it
+   * never changes) is decoded once. */
+  literal(ptr) {
+    let s = this.literals.get(ptr);
+    if (s === undefined) {
+      s = this.string(ptr);
+      if (ptr < (this.staticEnd ??= this.mod._emscripten_stack_get_end())) this.literals.set(ptr, s);
+    }
+    return s;
+  }
   newString(s) {
     const n = this.mod.lengthBytesUTF8(s) + 1;
     const p = this.mod._malloc(n);
@@ -143,12 +154,15 @@ export class Bridge {
   start(op, promise, want = 'i', abort = null) {
     const entry = { status: null, value: undefined, message: '', want, abort };
     this.ops.set(op, entry);
+    const settle = () => {
+      if (this.ops.get(op) !== entry) return; // dropped meanwhile
+      this.host.enter('weft__settle', op, entry.status);
+      this.host.tickSoon();
+    };
     promise.then(
-      (value) => { entry.status = 0; entry.value = value; },
-      (e) => { entry.status = e?.weftCode ?? codes.EJS; entry.message = String(e?.message ?? e); },
-    ).then(() => {
-      if (this.ops.get(op) === entry) this.host.enter('_weft__settle', op, entry.status);
-    });
+      (value) => { entry.status = 0; entry.value = value; settle(); },
+      (e) => { entry.status = e?.weftCode ?? codes.EJS; entry.message = String(e?.message ?? e); settle(); },
+    );
   }
   /** An op that failed before it started: C takes the message at once. */
   refuse(op, code, message) {
@@ -183,8 +197,8 @@ export class Bridge {
     this.functions.set(name, fn);
   }
   call(op, namePtr, sigPtr, vals, n) {
-    const name = this.string(namePtr);
-    const sig = this.string(sigPtr);
+    const name = this.literal(namePtr);
+    const sig = this.literal(sigPtr);
     const fn = this.functions.get(name);
     if (!fn) return this.start(op, Promise.reject(failure(codes.EINVAL, `weft: no host function named "${name}"`)));
     let args;
@@ -223,7 +237,7 @@ export class Bridge {
         this.calls.delete(id);
       };
       this.calls.set(id, { resolve, reject, cleanup });
-      const rc = this.host.enter('_weft__invoke', namePtr, vals, args.length, id);
+      const rc = this.host.enter('weft__invoke', namePtr, vals, args.length, id);
       mod._free(namePtr);
       if (rc < 0) {
         cleanup();

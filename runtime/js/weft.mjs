@@ -27,13 +27,15 @@ class Host {
     this.stderr = options.stderr ?? ((line) => console.error(line));
     this.timerHandle = null;
     this.wakePending = false;
+    this.microPending = false;
     this.done = null; // {resolve, reject} while a program runs
     this.mod = null;
+    this.raw = null; // the instance's own exports: no Emscripten wrapper on the hot path
     this.bridge = new Bridge(this);
     this.fetch = new FetchHost(this.bridge);
     for (const [name, fn] of Object.entries(options.functions ?? {})) this.bridge.define(name, fn);
-    this.tick = () => { this.wakePending = false; this.enter('_weft__tick'); };
-    this.fired = () => { this.timerHandle = null; this.enter('_weft__timer_fired'); };
+    this.tick = () => { this.wakePending = false; this.enter('weft__tick'); };
+    this.fired = () => { this.timerHandle = null; this.enter('weft__timer_fired'); };
     const b = this.bridge, f = this.fetch;
     // What runtime/js/library_weft.js forwards each weft_host_NAME import to.
     this.imports = {
@@ -67,6 +69,13 @@ class Host {
     if (this.timerHandle !== null) clearTimeout(this.timerHandle);
     this.timerHandle = ms < 0 ? null : setTimeout(this.fired, Math.ceil(ms));
   }
+  /** A tick at the end of this microtask checkpoint: settled promises
+   * resume their coroutines without waiting for a macrotask. */
+  tickSoon() {
+    if (this.microPending) return;
+    this.microPending = true;
+    queueMicrotask(() => { this.microPending = false; this.enter('weft__tick'); });
+  }
   wake() {
     if (this.wakePending) return;
     this.wakePending = true;
@@ -84,7 +93,7 @@ class Host {
   // coroutine only; the runtime reports it and the program carries on.
   enter(fn, ...args) {
     try {
-      return this.mod[fn](...args);
+      return this.raw[fn](...args);
     } catch (e) {
       if (e?.name === 'ExitStatus') return this.imports.exit(e.status); // C exit()
       const mod = this.mod;
@@ -140,7 +149,10 @@ export async function load(moduleUrl, options = {}) {
     print: (line) => host.stdout(line),
     printErr: (line) => host.stderr(line),
     instantiateWasm(imports, receive) {
-      WebAssembly.instantiate(bytes, imports).then((r) => receive(r.instance, r.module), failed);
+      WebAssembly.instantiate(bytes, imports).then((r) => {
+        host.raw = r.instance.exports;
+        receive(r.instance, r.module);
+      }, failed);
       return {};
     },
   })]);
@@ -177,7 +189,7 @@ export class Program {
     mod.HEAP32[(table >> 2) + argv.length] = 0;
     return new Promise((resolve, reject) => {
       this.host.done = { resolve, reject };
-      const rc = this.host.enter('_weft__boot', argv.length, table);
+      const rc = this.host.enter('weft__boot', argv.length, table);
       if (rc < 0) this.host.fail(rc, `weft: cannot start the program (${codeNames[rc]})`);
     });
   }

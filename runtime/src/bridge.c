@@ -64,14 +64,15 @@ void host_op_drop(weft_co *co) {
   S.host_pending--;
 }
 
-/* The host: op has settled with `status` (0 or a WEFT_E* code). */
+/* The host: op has settled with `status` (0 or a WEFT_E* code). The host
+ * follows settles with one weft__tick in the same microtask checkpoint, so
+ * a resolved promise resumes its coroutine without a macrotask hop. */
 EMSCRIPTEN_KEEPALIVE void weft__settle(int op, int status) {
   if (op < 1 || op > nops || !ops[op - 1]) return;
   weft_co *co = ops[op - 1];
   ops[op - 1] = NULL; /* settled: the id stays reserved until host_op_end */
   S.host_pending--;
-  sched_make_ready(co, status);
-  if (!S.in_tick) weft_host_wake();
+  sched_make_ready(co, status); /* the host runs a tick right after (a microtask) */
 }
 
 /* ---- errors ---------------------------------------------------------------- */

@@ -74,26 +74,33 @@ long weft_response_read(weft_response r, void *buf, size_t cap) {
   return err < 0 ? err : weft_host_response_read(r, 0, buf, cap);
 }
 
+/* Read everything into one block, growing it only when a full block turns
+ * out not to be the end (a small read is tried first). */
 int weft_response_body(weft_response r, void **data, size_t *len) {
   if (!data || !len) return WEFT_EINVAL;
   size_t cap = 64 * 1024, used = 0;
   char *buf = malloc(cap);
   if (!buf) return WEFT_ENOMEM;
   for (;;) {
-    if (cap - used < 16 * 1024) {
+    char peek[1024];
+    int full = used == cap;
+    long n = weft_response_read(r, full ? peek : buf + used, full ? sizeof peek : cap - used);
+    if (n <= 0) {
+      if (n < 0) {
+        free(buf);
+        return (int)n;
+      }
+      break;
+    }
+    if (full) {
       char *bigger = realloc(buf, cap *= 2);
       if (!bigger) {
         free(buf);
         return WEFT_ENOMEM;
       }
       buf = bigger;
+      memcpy(buf + used, peek, (size_t)n);
     }
-    long n = weft_response_read(r, buf + used, cap - used);
-    if (n < 0) {
-      free(buf);
-      return (int)n;
-    }
-    if (n == 0) break;
     used += (size_t)n;
   }
   *data = buf;

@@ -1,6 +1,7 @@
 // runner.mjs — runs one built test program inside the browser, in the page
 // or in a module Web Worker, through the same JS host as Node.
 import { load } from '/runtime/js/weft.mjs';
+import { hostFunctions } from '/wasm-tests/host-functions.mjs';
 
 // Counts host turns (MessageChannel messages) while a program runs, for
 // scenarios that check the host is not starved (core.c reads the count).
@@ -31,11 +32,12 @@ async function runProgram(program, args) {
   const p = await load(`/build/tests/${program}.mjs`, {
     stdout: (l) => stdout.push(l),
     stderr: (l) => stderr.push(l),
+    functions: hostFunctions,
   });
   try {
-    return { status: await p.run(args), stdout, stderr };
+    return { status: await p.run(args), stdout, stderr, stats: p.stats() };
   } catch (e) {
-    return { error: { code: e.code, message: e.message }, stdout, stderr };
+    return { error: { code: e.code, message: e.message }, stdout, stderr, stats: p.stats() };
   }
 }
 
