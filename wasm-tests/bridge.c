@@ -318,9 +318,11 @@ static void *fetch_one(void *arg) {
   return (void *)(intptr_t)ok;
 }
 
-static int fetch_many(int n) {
+static int fetch_many(int n, int delay_ms) {
   weft_id *ids = malloc(sizeof *ids * (size_t)n);
-  char *u = url("/t/slow?ms=200");
+  char path[64];
+  snprintf(path, sizeof path, "/t/slow?ms=%d", delay_ms);
+  char *u = url(path);
   double t0 = weft_now();
   for (int i = 0; i < n; i++) ids[i] = weft_spawn(fetch_one, u, NULL);
   int ok = 0;
@@ -345,7 +347,7 @@ int main(int argc, char **argv) {
   if (!strcmp(t, "fetch-stream")) return fetch_stream();
   if (!strcmp(t, "fetch-failures")) return fetch_failures();
   if (!strcmp(t, "fetch-abort")) return fetch_abort();
-  if (!strcmp(t, "fetch-many")) return fetch_many(argc > 4 ? atoi(argv[4]) : 500);
+  if (!strcmp(t, "fetch-many")) return fetch_many(argc > 4 ? atoi(argv[4]) : 500, argc > 5 ? atoi(argv[5]) : 200);
   if (!strcmp(t, "idle")) return 0;
   printf("unknown scenario '%s'\n", t);
   return 2;

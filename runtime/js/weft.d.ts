@@ -4,7 +4,16 @@
 export declare const codes: Readonly<{
   EINVAL: -1; ENOMEM: -2; ENOTCO: -3; ESRCH: -4; EJOINED: -5; EBUSY: -6;
   EDEADLK: -7; ESAVEAREA: -8; ESTACK: -9; EHOST: -10; ECANCELED: -11; ETIMEDOUT: -12;
+  EJS: -13; EHANDLE: -14; ENET: -15; ECLOSED: -16;
 }>;
+
+/**
+ * A host function C can await with weft_call(name, sig, ...): it receives
+ * the arguments decoded by sig (number, string, Uint8Array, or the object
+ * behind a handle) and returns a value or a promise of one. A throw or a
+ * rejection reaches C as WEFT_EJS with the message in weft_last_error().
+ */
+export type HostFunction = (...args: any[]) => unknown;
 
 /** An error reported by the runtime, e.g. a deadlock. */
 export declare class WeftError extends Error {
@@ -21,6 +30,8 @@ export interface LoadOptions {
   stderr?: (line: string) => void;
   /** Base for a relative moduleUrl (default: the page, or the cwd in Node). */
   base?: string | URL;
+  /** Host functions for weft_call, by name. */
+  functions?: Record<string, HostFunction>;
 }
 
 export interface RunOptions extends LoadOptions {
@@ -38,6 +49,17 @@ export declare class Program {
    * on deadlock. A program runs once.
    */
   run(args?: string[]): Promise<number>;
+  /**
+   * Start WEFT_EXPORT function `name` as a new coroutine with these
+   * arguments (numbers, strings, Uint8Array/ArrayBuffer, or any object,
+   * passed as a handle); resolves with what it returned through
+   * weft_return_*, rejects with a WeftError. Any number may be in flight.
+   */
+  call(name: string, ...args: unknown[]): Promise<number | string | Uint8Array | object | undefined>;
+  /** Register host function `name` for weft_call. */
+  define(name: string, fn: HostFunction): void;
+  /** Live host resources, for leak checks. */
+  stats(): { handles: number; ops: number; calls: number; fetchTimers: number; timerArmed: boolean };
 }
 
 /**
