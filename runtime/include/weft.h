@@ -237,6 +237,53 @@ int weft_response_free(weft_response r);
 weft_handle weft_abort_new(void);
 int weft_abort(weft_handle signal);
 
+/* ---- cancellation and deadlines ----------------------------------------------
+ * weft_cancel(id) makes the coroutine's current suspending call, and every
+ * later one, return WEFT_ECANCELED until it exits: its own code unwinds and
+ * cleans up (nothing is skipped with longjmp). What it waited on is released:
+ * its timer, its place in a join, its host operation (a fetch is aborted, a
+ * promise's result dropped).
+ *
+ * A deadline scope gives every suspending call inside it a deadline; nested
+ * scopes take the earliest. Expiry makes calls return WEFT_ETIMEDOUT, and
+ * weft_scope_exit() reports whether the scope's own deadline passed:
+ *
+ *   weft_scope s;
+ *   weft_scope_enter(&s, 250);          // like trio's move_on_after(0.25)
+ *   rc = weft_fetch(url, NULL, &r);     // WEFT_ETIMEDOUT after 250 ms
+ *   if (weft_scope_exit(&s)) ...        // 1: this scope's deadline expired
+ */
+int weft_cancel(weft_id id);
+
+typedef struct weft_scope { double at, outer; weft_id owner; } weft_scope;
+int weft_scope_enter(weft_scope *s, double ms);  /* WEFT_ENOTCO, WEFT_EINVAL */
+int weft_scope_exit(weft_scope *s);              /* 1 if expired, 0 if not, or an error */
+
+/* ---- introspection ----------------------------------------------------------- */
+
+enum { WEFT_READY = 0, WEFT_RUNNING = 1, WEFT_BLOCKED = 2, WEFT_DONE = 3 };
+
+typedef struct weft_info {
+  weft_id id;
+  int state;              /* WEFT_READY, WEFT_RUNNING, WEFT_BLOCKED, WEFT_DONE */
+  char name[24];
+  char waits[96];         /* what it waits for: "sleep until 1523.0 ms", "join of #4 \"x\"", ... */
+  size_t save_bytes;      /* its save area */
+  size_t stack_bytes;     /* its C stack (or, compact, the part kept) */
+} weft_info;
+
+/* Fill up to `max` entries (ordered by id); returns how many coroutines exist. */
+int weft_list(weft_info *out, int max);
+/* Print the list as a table to stderr. */
+void weft_dump(void);
+
+/* Events for tools such as the demo's visualizer; the hook runs in the
+ * scheduler, never inside a coroutine, and must not suspend. `detail` is
+ * the wait kind for WEFT_EV_SUSPEND. */
+enum { WEFT_EV_SPAWN, WEFT_EV_SUSPEND, WEFT_EV_RESUME, WEFT_EV_EXIT };
+typedef void (*weft_hook)(int event, weft_id id, int detail, void *ctx);
+void weft_set_hook(weft_hook hook, void *ctx);
+
 /* ---- statistics -------------------------------------------------------- */
 
 typedef struct weft_stats {

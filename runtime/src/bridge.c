@@ -51,17 +51,19 @@ void host_op_end(int op) {
   free_ops[nfree++] = op;
 }
 
-int host_op_wait(int op) {
+int host_op_wait(int op, wait_kind kind, const char *what) {
   S.host_pending++;
-  return sched_block(WAIT_HOST_OP, (void *)(intptr_t)op);
+  S.current->what = what;
+  return sched_block(kind, (void *)(intptr_t)op);
 }
 
 /* The coroutine stops waiting for its op (it is being stopped). */
-void host_op_drop(weft_co *co) {
+void host_op_drop(weft_co *co, bool final) {
   int op = (int)(intptr_t)co->wait_obj;
   weft_host_drop(op);
-  host_op_end(op);
   S.host_pending--;
+  ops[op - 1] = NULL;
+  if (final) free_ops[nfree++] = op;
 }
 
 /* The host: op has settled with `status` (0 or a WEFT_E* code). The host
@@ -88,8 +90,8 @@ const char *weft_last_error(void) {
 
 /* Run an op to completion and take its result; on failure the message
  * becomes the coroutine's last error. */
-static int await_op(int op, weft_val *out) {
-  int status = host_op_wait(op);
+static int await_op(int op, const char *name, weft_val *out) {
+  int status = host_op_wait(op, WAIT_JS_CALL, name);
   weft_val v = {0};
   int taken = weft_host_take(op, &v);
   host_op_end(op);
@@ -140,7 +142,7 @@ int weft_call(const char *name, const char *sig, ...) {
   }
   weft_host_call(op, name, sig, args, nargs); /* reads args now: they may live on a compact stack */
   weft_val r;
-  err = await_op(op, &r);
+  err = await_op(op, name, &r);
   char want = sig[nargs + 1];
   if (err == 0 && want) {
     switch (want) {

@@ -37,7 +37,7 @@ int weft_fetch(const char *url, const weft_fetch_opts *opts, weft_response *out)
     take_status(op, err);
     return err;
   }
-  int r = take_status(op, host_op_wait(op));
+  int r = take_status(op, host_op_wait(op, WAIT_FETCH, url));
   if (r < 0) return r;
   *out = r;
   return 0;
@@ -70,7 +70,7 @@ long weft_response_read(weft_response r, void *buf, size_t cap) {
   int op = host_op_begin();
   if (op < 0) return op;
   weft_host_response_read(r, op, buf, cap);
-  err = take_status(op, host_op_wait(op));
+  err = take_status(op, host_op_wait(op, WAIT_BODY, NULL));
   return err < 0 ? err : weft_host_response_read(r, 0, buf, cap);
 }
 

@@ -19,7 +19,10 @@ typedef enum {
   WAIT_SLEEP,    /* in the timer heap, wait_obj unused */
   WAIT_JOIN,     /* wait_obj: the coroutine being joined */
   WAIT_HOST,     /* weft_yield_host: until the host's next turn */
-  WAIT_HOST_OP,  /* a host operation (promise, fetch); wait_obj: its op id */
+  /* Host operations; wait_obj: the op id, co->what: what it is about. */
+  WAIT_JS_CALL,  /* weft_call: co->what is the function's name */
+  WAIT_FETCH,    /* weft_fetch: co->what is the URL */
+  WAIT_BODY,     /* weft_response_read */
   WAIT_KINDS
 } wait_kind;
 
@@ -29,6 +32,7 @@ typedef enum { CO_READY, CO_RUNNING, CO_BLOCKED, CO_DONE } co_state;
 #define CO_STARTED 0x100u /* has run once: resume means rewind */
 #define CO_MAIN    0x200u /* runs the program's main() */
 #define CO_EXITING 0x400u /* weft_exit() or a fatal error: finish on unwind */
+#define CO_CANCELLED 0x800u /* weft_cancel(): suspending calls return WEFT_ECANCELED */
 
 typedef struct weft_co weft_co;
 struct weft_co {
@@ -45,6 +49,8 @@ struct weft_co {
   void *wait_obj;
   weft_co *joiner;      /* the coroutine blocked joining this one */
   void (*on_exit)(weft_co *); /* called when it finishes, however it ends */
+  double limit;         /* deadline of its innermost scope, INFINITY if none */
+  const char *what;     /* host op description (weft_call's name, fetch's URL) */
   char *errmsg;         /* weft_last_error(): message of its last failed host call */
   /* timer heap membership */
   double deadline;
@@ -75,6 +81,8 @@ typedef struct {
   uint32_t host_pending;/* host operations that will wake someone later */
   weft_id last_id;
   weft_stats st;
+  weft_hook hook;
+  void *hook_ctx;
   uint32_t resumes_in_tick;
   double slice_end;
 } weft_sched;
@@ -88,6 +96,9 @@ void co_list_prepend(co_list *l, co_list *front);
 void co_list_remove(co_list *l, weft_co *co);
 void sched_make_ready(weft_co *co, int wake);
 int sched_block(wait_kind why, void *obj); /* suspend current; returns co->wake */
+void sched_interrupt(weft_co *co, int err); /* end its wait early with err */
+#define SCHED_EVENT(ev, co, detail) \
+  do { if (S.hook) S.hook((ev), (co)->id, (detail), S.hook_ctx); } while (0)
 void sched_finish(weft_co *co);            /* co has returned or was stopped */
 int sched_check_current(void);             /* WEFT_ENOTCO outside a coroutine */
 const char *co_name(weft_co *co);          /* its name, "co<id>" by default */
@@ -127,9 +138,13 @@ typedef struct {
 } weft_val;
 
 int host_op_begin(void);                /* an op id for the running coroutine */
-int host_op_wait(int op);               /* suspend until weft__settle(op, status) */
+#define IS_HOST_OP(w) ((w) >= WAIT_JS_CALL)
+int host_op_wait(int op, wait_kind kind, const char *what); /* until weft__settle(op, status) */
 void host_op_end(int op);               /* give the id back after its result was taken */
-void host_op_drop(weft_co *co);         /* it waits no more: tell the host to drop the op */
+/* It waits no more: the host drops the op (aborting what it can). If the
+ * coroutine is gone for good (`final`) the id is free at once; else it
+ * stays reserved until the coroutine, resumed with an error, takes it. */
+void host_op_drop(weft_co *co, bool final);
 void host_set_error(weft_co *co, char *msg); /* takes a malloc'd message */
 
 /* report.c */

@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "host.h"
 #include "internal.h"
 
@@ -38,22 +39,72 @@ void report_fatal(weft_co *co, int err, const char *detail) {
 
 static const char *const wait_names[WAIT_KINDS] = {
   [WAIT_NONE] = "nothing", [WAIT_SLEEP] = "sleep", [WAIT_JOIN] = "join",
-  [WAIT_HOST] = "host turn", [WAIT_HOST_OP] = "host operation",
+  [WAIT_HOST] = "host turn", [WAIT_BODY] = "a response body chunk",
 };
 
 const char *wait_describe(const weft_co *co, char *buf, size_t n) {
   const weft_co *target = co->wait_obj;
   switch (co->wait) {
   case WAIT_SLEEP:
-    snprintf(buf, n, "sleep until %.1f ms", co->deadline);
+    snprintf(buf, n, "sleep until %.1f ms (in %.1f ms)", co->deadline, co->deadline - weft_now());
     break;
   case WAIT_JOIN:
     snprintf(buf, n, "join of #%d \"%s\"", target->id, co_name((weft_co *)target));
+    break;
+  case WAIT_JS_CALL:
+    snprintf(buf, n, "JS call %.80s", co->what);
+    break;
+  case WAIT_FETCH:
+    snprintf(buf, n, "fetch %.80s", co->what);
     break;
   default:
     snprintf(buf, n, "%s", wait_names[co->wait]);
   }
   return buf;
+}
+
+/* ---- introspection ---------------------------------------------------- */
+
+typedef struct { weft_info *out; int max, n; } list_ctx;
+
+static void collect(weft_co *co, void *arg) {
+  list_ctx *l = arg;
+  if (l->n < l->max) {
+    weft_info *i = &l->out[l->n];
+    memset(i, 0, sizeof *i);
+    i->id = co->id;
+    i->state = co->state;
+    snprintf(i->name, sizeof i->name, "%s", co_name(co));
+    if (co->state == CO_BLOCKED) wait_describe(co, i->waits, sizeof i->waits);
+    i->save_bytes = co->save_cap;
+    i->stack_bytes = (co->flags & WEFT_COMPACT) ? co->stack_copy : co->stack_size;
+  }
+  l->n++;
+}
+
+static int by_id(const void *a, const void *b) {
+  return ((const weft_info *)a)->id - ((const weft_info *)b)->id;
+}
+
+int weft_list(weft_info *out, int max) {
+  list_ctx l = {out, out ? max : 0, 0};
+  registry_each(collect, &l);
+  qsort(out, (size_t)(l.n < l.max ? l.n : l.max), sizeof *out, by_id);
+  return l.n;
+}
+
+void weft_dump(void) {
+  static const char *const states[] = {"ready", "running", "blocked", "done"};
+  int n = weft_list(NULL, 0);
+  weft_info *all = calloc((size_t)n + 1, sizeof *all);
+  if (!all) return;
+  n = weft_list(all, n);
+  fprintf(stderr, "weft: %d coroutine(s)\n%6s  %-23s  %-8s  %8s  %8s  %s\n", n, "id", "name", "state",
+          "save B", "stack B", "waits for");
+  for (int i = 0; i < n; i++)
+    fprintf(stderr, "%6d  %-23s  %-8s  %8zu  %8zu  %s\n", all[i].id, all[i].name, states[all[i].state],
+            all[i].save_bytes, all[i].stack_bytes, all[i].waits);
+  free(all);
 }
 
 static void list_blocked(weft_co *co, void *ctx) {

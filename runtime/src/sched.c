@@ -9,6 +9,7 @@
  * ends the wait calls sched_make_ready() and the loop resumes it.
  */
 #include <emscripten.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,7 +59,16 @@ weft_co *co_list_pop(co_list *l) {
 
 /* ---- waiting and waking ------------------------------------------------ */
 
-int sched_check_current(void) { return S.current ? 0 : WEFT_ENOTCO; }
+/* Whether the running coroutine may suspend now: WEFT_ENOTCO outside any
+ * coroutine, WEFT_ECANCELED once cancelled, WEFT_ETIMEDOUT past the
+ * deadline of its scope. Every suspending call starts with this. */
+int sched_check_current(void) {
+  weft_co *co = S.current;
+  if (!co) return WEFT_ENOTCO;
+  if (co->flags & CO_CANCELLED) return WEFT_ECANCELED;
+  if (co->limit != INFINITY && weft_now() >= co->limit) return WEFT_ETIMEDOUT;
+  return 0;
+}
 
 void sched_make_ready(weft_co *co, int wake) {
   if (co->heap_index >= 0) timer_remove(co);
@@ -74,18 +84,28 @@ int sched_block(wait_kind why, void *obj) {
   co->state = CO_BLOCKED;
   co->wait = (uint16_t)why;
   co->wait_obj = obj;
+  /* A deadline scope bounds every wait (a sleep already chose the earlier). */
+  if (co->limit != INFINITY && co->heap_index < 0 && timer_insert(co, co->limit)) {
+    co->state = CO_RUNNING;
+    return WEFT_ENOMEM;
+  }
   return weft__suspend();
 }
 
-/* Undo whatever a coroutine that is being stopped was waiting on. */
-static void unlink_wait(weft_co *co) {
+/* Undo whatever a coroutine was waiting on; `final` if it will never run again. */
+static void unlink_wait(weft_co *co, bool final) {
   if (co->heap_index >= 0) timer_remove(co);
   if (co->state == CO_READY) co_list_remove(&S.ready, co);
   else if (co->wait == WAIT_HOST) co_list_remove(&S.host_wait, co);
   else if (co->wait == WAIT_JOIN) ((weft_co *)co->wait_obj)->joiner = NULL;
-  else if (co->wait == WAIT_HOST_OP) host_op_drop(co);
+  else if (IS_HOST_OP(co->wait)) host_op_drop(co, final);
   co->wait = WAIT_NONE;
   co->wait_obj = NULL;
+}
+
+void sched_interrupt(weft_co *co, int err) {
+  unlink_wait(co, false);
+  sched_make_ready(co, err);
 }
 
 /* ---- life cycle -------------------------------------------------------- */
@@ -97,7 +117,8 @@ static void reap(weft_co *co) {
 }
 
 void sched_finish(weft_co *co) {
-  unlink_wait(co);
+  unlink_wait(co, true);
+  SCHED_EVENT(WEFT_EV_EXIT, co, co->exit_err);
   co->state = CO_DONE;
   switch_release(co);
   host_set_error(co, NULL);
@@ -137,6 +158,7 @@ weft_id weft_spawn(weft_fn fn, void *arg, const weft_opts *opts) {
   co->arg = arg;
   co->flags = o.flags;
   co->heap_index = -1;
+  co->limit = INFINITY;
   co->id = next_id();
   if (switch_alloc_stack(co, o.stack_size) || registry_put(co)) {
     switch_release(co);
@@ -149,6 +171,7 @@ weft_id weft_spawn(weft_fn fn, void *arg, const weft_opts *opts) {
   S.st.spawned++;
   co->state = CO_READY;
   co_list_push(&S.ready, co);
+  SCHED_EVENT(WEFT_EV_SPAWN, co, 0);
   if (!S.in_tick) weft_host_wake(); /* spawned from JS: make sure it runs */
   return co->id;
 }
@@ -193,8 +216,7 @@ int weft_detach(weft_id id) {
 }
 
 int weft_exit(void *result) {
-  int err = sched_check_current();
-  if (err) return err;
+  if (!S.current) return WEFT_ENOTCO;
   S.current->result = result;
   S.current->flags |= CO_EXITING;
   return weft__suspend(); /* never resumed */
@@ -234,6 +256,44 @@ void weft_get_stats(weft_stats *out) {
   out->host_ops = S.host_pending;
   out->held_bytes = 0;
   registry_each(count_held, &out->held_bytes);
+}
+
+void weft_set_hook(weft_hook hook, void *ctx) {
+  S.hook = hook;
+  S.hook_ctx = ctx;
+}
+
+/* ---- cancellation and deadline scopes ----------------------------------- */
+
+int weft_cancel(weft_id id) {
+  weft_co *co;
+  int err = lookup(id, &co);
+  if (err) return err;
+  if (co->state == CO_DONE || (co->flags & CO_CANCELLED)) return 0;
+  co->flags |= CO_CANCELLED;
+  if (co->state == CO_BLOCKED) sched_interrupt(co, WEFT_ECANCELED);
+  else if (co->state == CO_READY && (co->flags & CO_STARTED)) co->wake = WEFT_ECANCELED;
+  if (!S.in_tick) weft_host_wake();
+  return 0;
+}
+
+int weft_scope_enter(weft_scope *s, double ms) {
+  if (!S.current) return WEFT_ENOTCO;
+  if (!s || !(ms >= 0)) return WEFT_EINVAL;
+  weft_co *co = S.current;
+  s->owner = co->id;
+  s->outer = co->limit;
+  s->at = weft_now() + ms;
+  if (s->at < co->limit) co->limit = s->at;
+  return 0;
+}
+
+int weft_scope_exit(weft_scope *s) {
+  if (!S.current) return WEFT_ENOTCO;
+  if (!s || s->owner != S.current->id) return WEFT_EINVAL;
+  S.current->limit = s->outer;
+  s->owner = 0;
+  return weft_now() >= s->at;
 }
 
 /* ---- the host tick ----------------------------------------------------- */

@@ -228,6 +228,7 @@ void switch_resume(weft_co *co) {
     sched_finish(co);
     return;
   }
+  SCHED_EVENT(WEFT_EV_RESUME, co, 0);
   S.current = co;
   co->state = CO_RUNNING;
   S.st.switches++;
@@ -273,6 +274,7 @@ void switch_resume(weft_co *co) {
   S.current = NULL;
   if (why) report_fatal(co, co->exit_err, why);
   if (done) sched_finish(co);
+  else SCHED_EVENT(WEFT_EV_SUSPEND, co, co->wait);
 }
 
 /* A suspend point is an exported function that starts with the rewinding
@@ -311,6 +313,7 @@ EMSCRIPTEN_KEEPALIVE __attribute__((noinline)) int weft_yield(void) {
   if (X.rewinding) return finish_rewind();
   weft_co *co = S.current;
   if (!co) return WEFT_ENOTCO;
+  if (co->flags & CO_CANCELLED) return WEFT_ECANCELED;
   co->wake = 0;
   co->state = CO_READY;
   co_list_push(&S.ready, co);

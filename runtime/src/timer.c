@@ -81,7 +81,8 @@ int timer_fire_due(double now) {
   co_list due = {0};
   while (count && heap[0]->deadline <= now) {
     weft_co *co = heap[0];
-    sched_make_ready(co, co->wait == WAIT_SLEEP ? 0 : WEFT_ETIMEDOUT);
+    /* A sleep ends normally unless its scope's deadline came first. */
+    sched_interrupt(co, co->wait == WAIT_SLEEP && co->deadline < co->limit ? 0 : WEFT_ETIMEDOUT);
     co_list_remove(&S.ready, co);
     co_list_push(&due, co);
   }
@@ -116,6 +117,7 @@ int weft_sleep(double ms) {
   int err = sched_check_current();
   if (err) return err;
   if (!(ms >= 0)) return WEFT_EINVAL;
-  if ((err = timer_insert(S.current, weft_now() + ms))) return err;
+  double until = weft_now() + ms, limit = S.current->limit;
+  if ((err = timer_insert(S.current, until < limit ? until : limit))) return err;
   return sched_block(WAIT_SLEEP, NULL);
 }
