@@ -99,6 +99,9 @@ if [ -f bench/fibers.c ]; then
       -sENVIRONMENT=web,worker -sEXPORTED_FUNCTIONS=_main -sEXPORTED_RUNTIME_METHODS=callMain -sINVOKE_RUN=0
   fi
 fi
+for src in examples/*.c; do
+  link "examples/$(basename "${src%.c}").mjs" "$src"
+done
 for src in web/*.c; do
   [ -e "$src" ] || continue
   link "web/$(basename "${src%.c}").mjs" "$src"

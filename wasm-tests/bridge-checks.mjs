@@ -47,7 +47,7 @@ export const bridgeChecks = {
       'x-weft=yes len=3 missing=not found (no such coroutine, export, header or index)',
       'iterated content-type=1',
       'body rc=0 [hello from weft]',
-      'read after end = read after the end',
+      'read after end = closed: read after the end, or channel closed and drained',
       'read after free = stale, freed or forged handle',
       'status after free = stale, freed or forged handle',
       'status 404 rc=0 body=status 404',

@@ -37,7 +37,7 @@ enum {
   WEFT_ENOTCO    =  -3, /* suspending call made outside any coroutine */
   WEFT_ESRCH     =  -4, /* not found: no such coroutine id, export, header or index */
   WEFT_EJOINED   =  -5, /* coroutine already joined or detached */
-  WEFT_EBUSY     =  -6, /* another coroutine is already joining it */
+  WEFT_EBUSY     =  -6, /* already being joined; a channel still waited on */
   WEFT_EDEADLK   =  -7, /* the wait could never end (joining yourself; deadlock) */
   WEFT_ESAVEAREA =  -8, /* the coroutine's stack did not fit its save area: it was stopped */
   WEFT_ESTACK    =  -9, /* the coroutine overflowed its C stack: it was stopped */
@@ -47,7 +47,9 @@ enum {
   WEFT_EJS       = -13, /* a host function threw or its promise rejected */
   WEFT_EHANDLE   = -14, /* stale, freed or forged handle */
   WEFT_ENET      = -15, /* network error: refused, reset, DNS, CORS... */
-  WEFT_ECLOSED   = -16  /* read after the end was already reported */
+  WEFT_ECLOSED   = -16, /* read after the end; receive from a closed, drained channel */
+  WEFT_EPIPE     = -17, /* send on a closed channel */
+  WEFT_EAGAIN    = -18  /* non-blocking select: no case was ready */
 };
 
 /* A static string describing an error code ("unknown error" if none). */
@@ -236,6 +238,51 @@ int weft_response_free(weft_response r);
  * fetch and body read using it fail with WEFT_ECANCELED. */
 weft_handle weft_abort_new(void);
 int weft_abort(weft_handle signal);
+
+/* ---- channels and select ----------------------------------------------------
+ * Channels carry fixed-size elements, copied in and out (a sender may reuse
+ * its buffer as soon as send returns). Capacity 0 is a rendezvous. */
+
+typedef struct weft_chan weft_chan;
+
+weft_chan *weft_chan_new(size_t elem_size, size_t capacity); /* NULL: bad size or no memory */
+/* 0, or WEFT_EPIPE (closed), WEFT_ECANCELED, WEFT_ETIMEDOUT, WEFT_ENOTCO. Suspends. */
+int weft_chan_send(weft_chan *ch, const void *elem);
+/* 0, or WEFT_ECLOSED (closed and drained), WEFT_ECANCELED, WEFT_ETIMEDOUT... Suspends. */
+int weft_chan_recv(weft_chan *ch, void *out);
+/* Wake every receiver (WEFT_ECLOSED once drained) and sender (WEFT_EPIPE).
+ * WEFT_EINVAL if already closed. Buffered elements can still be received. */
+int weft_chan_close(weft_chan *ch);
+/* Free an idle channel; WEFT_EBUSY while coroutines wait on it. */
+int weft_chan_free(weft_chan *ch);
+
+enum { WEFT_SEND = 1, WEFT_RECV = 2 };
+typedef struct weft_case {
+  weft_chan *ch;
+  int op;        /* WEFT_SEND or WEFT_RECV */
+  void *val;     /* element to send, or where to receive */
+  int result;    /* set for the case that fired: 0, WEFT_EPIPE, WEFT_ECLOSED */
+} weft_case;
+
+/* Wait until one case can proceed and do it; returns its index. Among
+ * ready cases one is picked at random, so none starves. timeout_ms < 0
+ * waits forever; 0 never blocks (WEFT_EAGAIN if nothing is ready); > 0
+ * gives WEFT_ETIMEDOUT when it runs out. Suspends. */
+int weft_select(weft_case *cases, int n, double timeout_ms);
+
+/* ---- generators ---------------------------------------------------------------
+ * A coroutine that yields values to its consumer, one at a time. The
+ * producer runs `fn(arg)`; anything it calls, however deep, may call
+ * weft_gen_yield. weft_gen_free cancels a producer that has not finished. */
+
+typedef struct weft_gen weft_gen;
+weft_gen *weft_gen_new(weft_fn fn, void *arg, size_t elem_size);
+/* 0 with the next value, WEFT_ECLOSED when the producer has finished. Suspends. */
+int weft_gen_next(weft_gen *g, void *out);
+/* From inside the producer: hand a value over; waits until it is taken.
+ * WEFT_EINVAL outside a producer; WEFT_ECANCELED once the consumer let go. */
+int weft_gen_yield(const void *value);
+int weft_gen_free(weft_gen *g);
 
 /* ---- cancellation and deadlines ----------------------------------------------
  * weft_cancel(id) makes the coroutine's current suspending call, and every

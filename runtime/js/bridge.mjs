@@ -7,7 +7,7 @@
 export const codes = Object.freeze({
   EINVAL: -1, ENOMEM: -2, ENOTCO: -3, ESRCH: -4, EJOINED: -5, EBUSY: -6,
   EDEADLK: -7, ESAVEAREA: -8, ESTACK: -9, EHOST: -10, ECANCELED: -11, ETIMEDOUT: -12,
-  EJS: -13, EHANDLE: -14, ENET: -15, ECLOSED: -16,
+  EJS: -13, EHANDLE: -14, ENET: -15, ECLOSED: -16, EPIPE: -17, EAGAIN: -18,
 });
 const codeNames = Object.fromEntries(Object.entries(codes).map(([k, v]) => [v, 'WEFT_' + k]));
 

@@ -20,6 +20,7 @@ typedef enum {
   WAIT_JOIN,     /* wait_obj: the coroutine being joined */
   WAIT_HOST,     /* weft_yield_host: until the host's next turn */
   /* Host operations; wait_obj: the op id, co->what: what it is about. */
+  WAIT_CHAN,     /* channel ops / select: co->waiters[0..nwaiters) */
   WAIT_JS_CALL,  /* weft_call: co->what is the function's name */
   WAIT_FETCH,    /* weft_fetch: co->what is the URL */
   WAIT_BODY,     /* weft_response_read */
@@ -51,6 +52,9 @@ struct weft_co {
   void (*on_exit)(weft_co *); /* called when it finishes, however it ends */
   double limit;         /* deadline of its innermost scope, INFINITY if none */
   const char *what;     /* host op description (weft_call's name, fetch's URL) */
+  struct waiter *waiters; /* channel waits (several for select), heap-allocated */
+  int nwaiters, waiters_cap;
+  struct weft_gen *gen; /* the generator this coroutine produces for */
   char *errmsg;         /* weft_last_error(): message of its last failed host call */
   /* timer heap membership */
   double deadline;
@@ -146,6 +150,11 @@ void host_op_end(int op);               /* give the id back after its result was
  * stays reserved until the coroutine, resumed with an error, takes it. */
 void host_op_drop(weft_co *co, bool final);
 void host_set_error(weft_co *co, char *msg); /* takes a malloc'd message */
+
+/* chan.c */
+void chan_unlink(weft_co *co);          /* drop its channel waits (cancel, timeout, stop) */
+void chan_release(weft_co *co);         /* free its waiter block */
+const char *chan_describe(const weft_co *co, char *buf, size_t n);
 
 /* report.c */
 void report_fatal(weft_co *co, int err, const char *detail);

@@ -17,7 +17,7 @@ const char *weft_strerror(int err) {
   case WEFT_ENOTCO: return "suspending call made outside any coroutine";
   case WEFT_ESRCH: return "not found (no such coroutine, export, header or index)";
   case WEFT_EJOINED: return "coroutine already joined or detached";
-  case WEFT_EBUSY: return "coroutine is already being joined";
+  case WEFT_EBUSY: return "busy: already being joined, or waited on";
   case WEFT_EDEADLK: return "deadlock: the wait could never end";
   case WEFT_ESAVEAREA: return "coroutine stack did not fit its save area";
   case WEFT_ESTACK: return "coroutine overflowed its C stack";
@@ -27,7 +27,9 @@ const char *weft_strerror(int err) {
   case WEFT_EJS: return "host function threw or its promise rejected";
   case WEFT_EHANDLE: return "stale, freed or forged handle";
   case WEFT_ENET: return "network error";
-  case WEFT_ECLOSED: return "read after the end";
+  case WEFT_ECLOSED: return "closed: read after the end, or channel closed and drained";
+  case WEFT_EPIPE: return "send on a closed channel";
+  case WEFT_EAGAIN: return "nothing ready (non-blocking select)";
   default: return "unknown error";
   }
 }
@@ -50,6 +52,9 @@ const char *wait_describe(const weft_co *co, char *buf, size_t n) {
     break;
   case WAIT_JOIN:
     snprintf(buf, n, "join of #%d \"%s\"", target->id, co_name((weft_co *)target));
+    break;
+  case WAIT_CHAN:
+    chan_describe(co, buf, n);
     break;
   case WAIT_JS_CALL:
     snprintf(buf, n, "JS call %.80s", co->what);

@@ -98,6 +98,7 @@ static void unlink_wait(weft_co *co, bool final) {
   if (co->state == CO_READY) co_list_remove(&S.ready, co);
   else if (co->wait == WAIT_HOST) co_list_remove(&S.host_wait, co);
   else if (co->wait == WAIT_JOIN) ((weft_co *)co->wait_obj)->joiner = NULL;
+  else if (co->wait == WAIT_CHAN) chan_unlink(co);
   else if (IS_HOST_OP(co->wait)) host_op_drop(co, final);
   co->wait = WAIT_NONE;
   co->wait_obj = NULL;
@@ -121,6 +122,7 @@ void sched_finish(weft_co *co) {
   SCHED_EVENT(WEFT_EV_EXIT, co, co->exit_err);
   co->state = CO_DONE;
   switch_release(co);
+  chan_release(co);
   host_set_error(co, NULL);
   S.live--;
   if (co->on_exit) co->on_exit(co);

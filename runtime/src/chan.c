@@ -1,0 +1,227 @@
+/*
+ * chan.c — channels and select. A channel is a ring of fixed-size
+ * elements plus two queues of waiters. A waiter is one case of a blocked
+ * coroutine (a plain send or receive is a select with one case), with a
+ * heap slot for its element: values in transit never touch a suspended
+ * coroutine's stack, so compact coroutines are safe. Whoever completes a
+ * waiter removes all of that coroutine's waiters and makes it ready with
+ * the index of the case that fired.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "host.h"
+#include "internal.h"
+
+typedef struct waiter {
+  struct waiter *next, *prev;
+  weft_co *co;
+  weft_chan *ch;
+  char *buf;       /* the element: to send, or received */
+  int index;       /* case index */
+  int is_send;
+  int result;      /* 0, WEFT_EPIPE, WEFT_ECLOSED once fired */
+  int linked;      /* in ch's queue */
+} waiter;
+
+typedef struct { waiter *head, *tail; } wait_queue;
+
+struct weft_chan {
+  size_t elem, cap, count, head;
+  char *ring;
+  int closed;
+  wait_queue sendq, recvq;
+};
+
+static void wq_push(wait_queue *q, waiter *w) {
+  w->next = NULL;
+  w->prev = q->tail;
+  if (q->tail) q->tail->next = w; else q->head = w;
+  q->tail = w;
+  w->linked = 1;
+}
+
+static void wq_remove(wait_queue *q, waiter *w) {
+  if (w->prev) w->prev->next = w->next; else q->head = w->next;
+  if (w->next) w->next->prev = w->prev; else q->tail = w->prev;
+  w->next = w->prev = NULL;
+  w->linked = 0;
+}
+
+/* ---- waiters of a blocked coroutine -------------------------------------- */
+
+void chan_unlink(weft_co *co) {
+  for (int i = 0; i < co->nwaiters; i++) {
+    waiter *w = &co->waiters[i];
+    if (w->linked) wq_remove(w->is_send ? &w->ch->sendq : &w->ch->recvq, w);
+  }
+}
+
+void chan_release(weft_co *co) {
+  free(co->waiters);
+  co->waiters = NULL;
+  co->nwaiters = co->waiters_cap = 0;
+}
+
+/* Complete w's coroutine's wait: case w fired with `result`. */
+static void fire(waiter *w, int result) {
+  w->result = result;
+  if (w->linked) wq_remove(w->is_send ? &w->ch->sendq : &w->ch->recvq, w);
+  chan_unlink(w->co);
+  sched_make_ready(w->co, w->index);
+  if (!S.in_tick) weft_host_wake(); /* closed from JS-called code */
+}
+
+const char *chan_describe(const weft_co *co, char *buf, size_t n) {
+  if (co->nwaiters == 1) {
+    const waiter *w = &co->waiters[0];
+    snprintf(buf, n, "%s on channel %p", w->is_send ? "send" : "receive", (void *)w->ch);
+  } else {
+    snprintf(buf, n, "select over %d cases", co->nwaiters);
+  }
+  return buf;
+}
+
+/* ---- channels ---------------------------------------------------------------- */
+
+weft_chan *weft_chan_new(size_t elem_size, size_t capacity) {
+  if (!elem_size || elem_size > (1u << 20) || capacity > (1u << 24)) return NULL;
+  weft_chan *ch = calloc(1, sizeof *ch);
+  if (!ch) return NULL;
+  ch->elem = elem_size;
+  ch->cap = capacity;
+  if (capacity && !(ch->ring = malloc(elem_size * capacity))) {
+    free(ch);
+    return NULL;
+  }
+  return ch;
+}
+
+int weft_chan_close(weft_chan *ch) {
+  if (!ch || ch->closed) return WEFT_EINVAL;
+  ch->closed = 1;
+  while (ch->recvq.head) fire(ch->recvq.head, WEFT_ECLOSED); /* none buffered, or they'd not wait */
+  while (ch->sendq.head) fire(ch->sendq.head, WEFT_EPIPE);
+  return 0;
+}
+
+int weft_chan_free(weft_chan *ch) {
+  if (!ch) return WEFT_EINVAL;
+  if (ch->sendq.head || ch->recvq.head) return WEFT_EBUSY;
+  free(ch->ring);
+  free(ch);
+  return 0;
+}
+
+/* Try case c now; 1 if it completed (c->result set). */
+static int try_case(weft_case *c) {
+  weft_chan *ch = c->ch;
+  if (c->op == WEFT_SEND) {
+    if (ch->closed) {
+      c->result = WEFT_EPIPE;
+      return 1;
+    }
+    if (ch->recvq.head) { /* hand over to a waiting receiver */
+      waiter *w = ch->recvq.head;
+      memcpy(w->buf, c->val, ch->elem);
+      fire(w, 0);
+    } else if (ch->count < ch->cap) {
+      memcpy(ch->ring + ((ch->head + ch->count) % ch->cap) * ch->elem, c->val, ch->elem);
+      ch->count++;
+    } else {
+      return 0;
+    }
+    c->result = 0;
+    return 1;
+  }
+  if (ch->count) {
+    memcpy(c->val, ch->ring + ch->head * ch->elem, ch->elem);
+    ch->head = (ch->head + 1) % ch->cap;
+    ch->count--;
+    if (ch->sendq.head) { /* a blocked sender's element takes the free place */
+      waiter *w = ch->sendq.head;
+      memcpy(ch->ring + ((ch->head + ch->count) % ch->cap) * ch->elem, w->buf, ch->elem);
+      ch->count++;
+      fire(w, 0);
+    }
+  } else if (ch->sendq.head) { /* rendezvous with a waiting sender */
+    waiter *w = ch->sendq.head;
+    memcpy(c->val, w->buf, ch->elem);
+    fire(w, 0);
+  } else if (ch->closed) {
+    c->result = WEFT_ECLOSED;
+    return 1;
+  } else {
+    return 0;
+  }
+  c->result = 0;
+  return 1;
+}
+
+static uint32_t rng = 2463534242u;
+static uint32_t next_random(void) {
+  rng ^= rng << 13;
+  rng ^= rng >> 17;
+  rng ^= rng << 5;
+  return rng;
+}
+
+int weft_select(weft_case *cases, int n, double timeout_ms) {
+  int err = sched_check_current();
+  if (err) return err;
+  if (!cases || n <= 0 || timeout_ms != timeout_ms) return WEFT_EINVAL;
+  size_t bytes = (size_t)n * sizeof(waiter);
+  for (int i = 0; i < n; i++) {
+    if (!cases[i].ch || !cases[i].val || (cases[i].op != WEFT_SEND && cases[i].op != WEFT_RECV))
+      return WEFT_EINVAL;
+    bytes += (cases[i].ch->elem + 7) & ~(size_t)7;
+  }
+  /* Ready cases first, from a random start so that none starves. */
+  int start = (int)(next_random() % (uint32_t)n);
+  for (int k = 0; k < n; k++) {
+    int i = (start + k) % n;
+    if (try_case(&cases[i])) return i;
+  }
+  if (timeout_ms == 0) return WEFT_EAGAIN;
+
+  weft_co *co = S.current;
+  if (bytes > (size_t)co->waiters_cap) {
+    waiter *block = malloc(bytes);
+    if (!block) return WEFT_ENOMEM;
+    free(co->waiters);
+    co->waiters = block;
+    co->waiters_cap = (int)bytes;
+  }
+  char *slots = (char *)(co->waiters + n);
+  for (int i = 0; i < n; i++) {
+    waiter *w = &co->waiters[i];
+    *w = (waiter){.co = co, .ch = cases[i].ch, .buf = slots, .index = i, .is_send = cases[i].op == WEFT_SEND};
+    slots += (cases[i].ch->elem + 7) & ~(size_t)7;
+    if (w->is_send) memcpy(w->buf, cases[i].val, w->ch->elem);
+    wq_push(w->is_send ? &w->ch->sendq : &w->ch->recvq, w);
+  }
+  co->nwaiters = n;
+  if (timeout_ms > 0) {
+    double until = weft_now() + timeout_ms;
+    if ((err = timer_insert(co, until < co->limit ? until : co->limit))) {
+      chan_unlink(co);
+      return err;
+    }
+  }
+  int fired = sched_block(WAIT_CHAN, NULL);
+  if (fired < 0) return fired; /* cancelled or timed out: already unlinked */
+  waiter *w = &co->waiters[fired];
+  cases[fired].result = w->result;
+  if (!w->is_send && w->result == 0) memcpy(cases[fired].val, w->buf, w->ch->elem);
+  return fired;
+}
+
+static int one(weft_chan *ch, int op, void *val) {
+  if (!ch || !val) return WEFT_EINVAL;
+  weft_case c = {ch, op, val, 0};
+  int rc = weft_select(&c, 1, -1);
+  return rc < 0 ? rc : c.result;
+}
+
+int weft_chan_send(weft_chan *ch, const void *elem) { return one(ch, WEFT_SEND, (void *)elem); }
+int weft_chan_recv(weft_chan *ch, void *out) { return one(ch, WEFT_RECV, out); }

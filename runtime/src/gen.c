@@ -1,0 +1,79 @@
+/*
+ * gen.c — generators: a producer coroutine hands values to its consumer
+ * over a rendezvous channel, one at a time. The producer's whole call
+ * chain stays frozen between values, however deep the weft_gen_yield.
+ */
+#include <stdlib.h>
+#include "internal.h"
+
+struct weft_gen {
+  weft_chan *ch;
+  weft_id producer;
+  weft_fn fn;
+  void *arg;
+  int done;     /* the producer has finished */
+  int orphaned; /* the consumer let go first: the producer frees it */
+};
+
+static void *producer_main(void *arg) {
+  weft_gen *g = arg;
+  S.current->gen = g;
+  return g->fn(g->arg);
+}
+
+/* However the producer ends (returning, cancelled, or stopped by a fault),
+ * the consumer's next weft_gen_next gives WEFT_ECLOSED. */
+static void producer_exited(weft_co *co) {
+  weft_gen *g = co->gen ? co->gen : co->arg;
+  g->done = 1;
+  weft_chan_close(g->ch);
+  if (g->orphaned) {
+    weft_chan_free(g->ch);
+    free(g);
+  }
+}
+
+weft_gen *weft_gen_new(weft_fn fn, void *arg, size_t elem_size) {
+  if (!fn) return NULL;
+  weft_gen *g = calloc(1, sizeof *g);
+  if (!g || !(g->ch = weft_chan_new(elem_size, 0))) {
+    free(g);
+    return NULL;
+  }
+  g->fn = fn;
+  g->arg = arg;
+  g->producer = weft_spawn(producer_main, g, &(weft_opts){.name = "generator", .flags = WEFT_DETACHED});
+  if (g->producer < 0) {
+    weft_chan_free(g->ch);
+    free(g);
+    return NULL;
+  }
+  registry_get(g->producer)->on_exit = producer_exited;
+  return g;
+}
+
+int weft_gen_next(weft_gen *g, void *out) {
+  if (!g) return WEFT_EINVAL;
+  return weft_chan_recv(g->ch, out);
+}
+
+int weft_gen_yield(const void *value) {
+  weft_gen *g = S.current ? S.current->gen : NULL;
+  if (!g) return S.current ? WEFT_EINVAL : WEFT_ENOTCO;
+  int rc = weft_chan_send(g->ch, value);
+  return rc == WEFT_EPIPE ? WEFT_ECANCELED : rc;
+}
+
+/* Let go of the generator: a producer still running is cancelled (its
+ * yields fail and it unwinds through its own code) and frees it on exit. */
+int weft_gen_free(weft_gen *g) {
+  if (!g) return WEFT_EINVAL;
+  if (g->done) {
+    weft_chan_free(g->ch);
+    free(g);
+    return 0;
+  }
+  g->orphaned = 1;
+  weft_cancel(g->producer);
+  return 0;
+}
