@@ -154,11 +154,174 @@ static int generators(void) {
   return 0;
 }
 
+/* ---- synchronization ------------------------------------------------------------ */
+
+static weft_mutex *mu;
+static char order[64];
+static int holders, max_holders, counter;
+
+static void *locker(void *arg) {
+  if (weft_mutex_lock(mu)) return NULL;
+  holders++;
+  if (holders > max_holders) max_holders = holders;
+  if ((intptr_t)arg >= 0) { /* -1: contention run, order not recorded */
+    char c[4];
+    snprintf(c, sizeof c, "%d", (int)(intptr_t)arg);
+    strcat(order, c);
+  }
+  int v = counter;
+  weft_yield(); /* others run while this one holds the lock */
+  counter = v + 1;
+  holders--;
+  weft_mutex_unlock(mu);
+  return NULL;
+}
+
+static weft_sem *sem;
+static void *sem_user(void *arg) {
+  weft_sem_acquire(sem);
+  holders++;
+  if (holders > max_holders) max_holders = holders;
+  weft_sleep(3);
+  holders--;
+  weft_sem_release(sem);
+  return NULL;
+}
+
+static weft_event *ev;
+static int woke;
+static void *event_waiter(void *arg) {
+  if (weft_event_wait(ev) == 0) woke++;
+  return NULL;
+}
+
+static weft_waitgroup *wg;
+static void *wg_worker(void *arg) {
+  weft_sleep((double)(intptr_t)arg);
+  woke++;
+  weft_waitgroup_done(wg);
+  return NULL;
+}
+
+static void join_all(weft_id *ids, int n) {
+  for (int i = 0; i < n; i++) weft_join(ids[i], NULL);
+}
+
+static int sync_prims(void) {
+  weft_id ids[200];
+  mu = weft_mutex_new();
+  weft_mutex_lock(mu);
+  for (int i = 0; i < 5; i++) ids[i] = weft_spawn(locker, (void *)(intptr_t)i, NULL);
+  weft_yield();
+  SHOW("lock twice", weft_mutex_lock(mu));
+  SHOW("free while held", weft_mutex_free(mu));
+  weft_mutex_unlock(mu);
+  join_all(ids, 5);
+  printf("mutex order %s\n", order);
+  counter = max_holders = 0;
+  for (int i = 0; i < 200; i++) ids[i] = weft_spawn(locker, (void *)-1, NULL);
+  join_all(ids, 200);
+  printf("mutex counter=%d max_holders=%d\n", counter, max_holders);
+  SHOW("unlock not held", weft_mutex_unlock(mu));
+
+  /* A cancelled waiter leaves the queue; the next one gets the lock. */
+  order[0] = 0;
+  weft_mutex_lock(mu);
+  for (int i = 0; i < 3; i++) ids[i] = weft_spawn(locker, (void *)(intptr_t)i, NULL);
+  weft_yield();
+  weft_cancel(ids[1]);
+  weft_mutex_unlock(mu);
+  join_all(ids, 3);
+  printf("after cancelling waiter 1: order %s\n", order);
+  SHOW("free", weft_mutex_free(mu));
+
+  sem = weft_sem_new(2);
+  max_holders = holders = 0;
+  for (int i = 0; i < 6; i++) ids[i] = weft_spawn(sem_user, NULL, NULL);
+  join_all(ids, 6);
+  printf("semaphore max holders=%d\n", max_holders);
+  weft_sem_free(sem);
+
+  ev = weft_event_new();
+  for (int i = 0; i < 3; i++) ids[i] = weft_spawn(event_waiter, NULL, NULL);
+  weft_yield();
+  printf("before set woke=%d\n", woke);
+  weft_event_set(ev);
+  join_all(ids, 3);
+  printf("after set woke=%d\n", woke);
+  SHOW("wait on a set event", weft_event_wait(ev));
+  weft_event_clear(ev);
+  weft_scope sc;
+  weft_scope_enter(&sc, 10);
+  SHOW("wait on a cleared event", weft_event_wait(ev));
+  weft_scope_exit(&sc);
+  weft_event_free(ev);
+
+  wg = weft_waitgroup_new();
+  woke = 0;
+  weft_waitgroup_add(wg, 3);
+  for (int i = 0; i < 3; i++) ids[i] = weft_spawn(wg_worker, (void *)(intptr_t)(5 * i), NULL);
+  weft_waitgroup_wait(wg);
+  printf("wait group done after %d workers\n", woke);
+  SHOW("add below zero", weft_waitgroup_add(wg, -5));
+  join_all(ids, 3);
+  weft_waitgroup_free(wg);
+  return 0;
+}
+
+/* ---- structured groups -------------------------------------------------------- */
+
+static int child_cleanups;
+static void *child_ok(void *arg) {
+  weft_sleep((double)(intptr_t)arg);
+  return (void *)0;
+}
+static void *child_sleeps_long(void *arg) {
+  int rc = weft_sleep(10000);
+  child_cleanups++;
+  return (void *)(intptr_t)rc;
+}
+static void *child_fails(void *arg) {
+  weft_sleep(10);
+  return (void *)(intptr_t)WEFT_EINVAL;
+}
+
+static int groups(void) {
+  weft_group *g = weft_group_new();
+  for (int i = 0; i < 5; i++) weft_group_spawn(g, child_ok, (void *)(intptr_t)i, NULL);
+  SHOW("all succeed", weft_group_wait(g));
+  weft_group_free(g);
+
+  g = weft_group_new();
+  for (int i = 0; i < 3; i++) weft_group_spawn(g, child_sleeps_long, NULL, NULL);
+  weft_group_spawn(g, child_fails, NULL, NULL);
+  SHOW("free while children live", weft_group_free(g));
+  double t0 = weft_now();
+  SHOW("first failure", weft_group_wait(g));
+  printf("siblings cancelled and cleaned up: %d, quickly: %d\n", child_cleanups, weft_now() - t0 < 1000);
+  SHOW("free", weft_group_free(g));
+
+  g = weft_group_new();
+  child_cleanups = 0;
+  for (int i = 0; i < 2; i++) weft_group_spawn(g, child_sleeps_long, NULL, NULL);
+  weft_scope sc;
+  weft_scope_enter(&sc, 20);
+  SHOW("wait past the deadline", weft_group_wait(g));
+  weft_scope_exit(&sc);
+  weft_stats st;
+  weft_get_stats(&st);
+  printf("children waited for: cleanups=%d live=%u\n", child_cleanups, st.live);
+  weft_group_free(g);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   const char *t = argc > 1 ? argv[1] : "";
   if (!strcmp(t, "channels")) return channels();
   if (!strcmp(t, "select")) return selects();
   if (!strcmp(t, "generators")) return generators();
+  if (!strcmp(t, "sync")) return sync_prims();
+  if (!strcmp(t, "groups")) return groups();
   printf("unknown scenario '%s'\n", t);
   return 2;
 }

@@ -56,3 +56,40 @@ test('examples/seed.c gets the 5 and the 6 out of a two-deep generator chain', a
   assert.equal(await program.run(), 0);
   assert.deepEqual(out, ['Got 5 from the coroutine.', 'Got 6 from the coroutine.', 'The generator is done.']);
 });
+
+const busy = 'busy: already being joined, or waited on';
+
+test('mutex, semaphore, event and wait group: FIFO, exclusive, errors', async () => {
+  const r = await runProgram('toolkit', ['sync']);
+  assert.equal(r.status, 0);
+  assert.deepEqual(r.stdout, [
+    'lock twice = deadlock: the wait could never end',
+    `free while held = ${busy}`,
+    'mutex order 01234',
+    'mutex counter=200 max_holders=1',
+    'unlock not held = invalid argument',
+    'after cancelling waiter 1: order 02',
+    'free = success',
+    'semaphore max holders=2',
+    'before set woke=0',
+    'after set woke=3',
+    'wait on a set event = success',
+    'wait on a cleared event = deadline or timeout expired',
+    'wait group done after 3 workers',
+    'add below zero = invalid argument',
+  ]);
+});
+
+test('groups: wait for all; the first failure cancels siblings; no child outlives a deadline', async () => {
+  const r = await runProgram('toolkit', ['groups']);
+  assert.equal(r.status, 0);
+  assert.deepEqual(r.stdout, [
+    'all succeed = success',
+    `free while children live = ${busy}`,
+    'first failure = invalid argument',
+    'siblings cancelled and cleaned up: 3, quickly: 1',
+    'free = success',
+    'wait past the deadline = deadline or timeout expired',
+    'children waited for: cleanups=2 live=1',
+  ]);
+});

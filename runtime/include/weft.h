@@ -284,6 +284,51 @@ int weft_gen_next(weft_gen *g, void *out);
 int weft_gen_yield(const void *value);
 int weft_gen_free(weft_gen *g);
 
+/* ---- synchronization ----------------------------------------------------------
+ * All FIFO-fair: waiters are served in arrival order, and a released mutex
+ * or semaphore unit goes straight to the first waiter (no barging). Waits
+ * return WEFT_ECANCELED / WEFT_ETIMEDOUT like every suspending call. */
+
+typedef struct weft_mutex weft_mutex;
+weft_mutex *weft_mutex_new(void);
+int weft_mutex_lock(weft_mutex *m);     /* WEFT_EDEADLK if the caller holds it. Suspends. */
+int weft_mutex_unlock(weft_mutex *m);   /* WEFT_EINVAL if the caller does not hold it */
+int weft_mutex_free(weft_mutex *m);     /* WEFT_EBUSY while held or waited on */
+
+typedef struct weft_sem weft_sem;
+weft_sem *weft_sem_new(int count);
+int weft_sem_acquire(weft_sem *s);      /* Suspends while the count is 0. */
+int weft_sem_release(weft_sem *s);
+int weft_sem_free(weft_sem *s);
+
+typedef struct weft_event weft_event;
+weft_event *weft_event_new(void);
+int weft_event_set(weft_event *e);      /* wakes every waiter; stays set until cleared */
+int weft_event_clear(weft_event *e);
+int weft_event_wait(weft_event *e);     /* returns at once if set. Suspends. */
+int weft_event_free(weft_event *e);
+
+typedef struct weft_waitgroup weft_waitgroup;
+weft_waitgroup *weft_waitgroup_new(void);
+int weft_waitgroup_add(weft_waitgroup *w, int n); /* WEFT_EINVAL if the count would go below 0 */
+int weft_waitgroup_done(weft_waitgroup *w);       /* add(w, -1) */
+int weft_waitgroup_wait(weft_waitgroup *w);       /* until the count is 0. Suspends. */
+int weft_waitgroup_free(weft_waitgroup *w);
+
+/* ---- structured groups (nurseries) --------------------------------------------
+ * Children spawned into a group; weft_group_wait waits for all of them. A
+ * child fails when it is stopped by a fault or returns a negative int
+ * ((void *)(intptr_t)WEFT_E...). The first failure cancels its siblings
+ * and is what weft_group_wait returns. A group cannot be freed while
+ * children live (WEFT_EBUSY): wait first. */
+
+typedef struct weft_group weft_group;
+weft_group *weft_group_new(void);
+weft_id weft_group_spawn(weft_group *g, weft_fn fn, void *arg, const weft_opts *opts);
+int weft_group_wait(weft_group *g);     /* 0 or the first failure. Suspends. */
+int weft_group_cancel(weft_group *g);   /* cancel every child */
+int weft_group_free(weft_group *g);
+
 /* ---- cancellation and deadlines ----------------------------------------------
  * weft_cancel(id) makes the coroutine's current suspending call, and every
  * later one, return WEFT_ECANCELED until it exits: its own code unwinds and

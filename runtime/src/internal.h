@@ -21,6 +21,7 @@ typedef enum {
   WAIT_HOST,     /* weft_yield_host: until the host's next turn */
   /* Host operations; wait_obj: the op id, co->what: what it is about. */
   WAIT_CHAN,     /* channel ops / select: co->waiters[0..nwaiters) */
+  WAIT_SYNC,     /* mutex, semaphore, event, wait group, group: wait_obj is a sync_q */
   WAIT_JS_CALL,  /* weft_call: co->what is the function's name */
   WAIT_FETCH,    /* weft_fetch: co->what is the URL */
   WAIT_BODY,     /* weft_response_read */
@@ -55,6 +56,7 @@ struct weft_co {
   struct waiter *waiters; /* channel waits (several for select), heap-allocated */
   int nwaiters, waiters_cap;
   struct weft_gen *gen; /* the generator this coroutine produces for */
+  struct weft_group *group; /* the group it was spawned into */
   char *errmsg;         /* weft_last_error(): message of its last failed host call */
   /* timer heap membership */
   double deadline;
@@ -155,6 +157,11 @@ void host_set_error(weft_co *co, char *msg); /* takes a malloc'd message */
 void chan_unlink(weft_co *co);          /* drop its channel waits (cancel, timeout, stop) */
 void chan_release(weft_co *co);         /* free its waiter block */
 const char *chan_describe(const weft_co *co, char *buf, size_t n);
+
+/* sync.c: the FIFO of coroutines every synchronization object starts with */
+typedef struct { co_list q; const char *kind; } sync_q;
+int sync_wait(sync_q *s);                /* block in s until woken; returns the wake value */
+void sync_wake(sync_q *s, int value);    /* wake the first waiter */
 
 /* report.c */
 void report_fatal(weft_co *co, int err, const char *detail);

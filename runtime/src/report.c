@@ -56,6 +56,9 @@ const char *wait_describe(const weft_co *co, char *buf, size_t n) {
   case WAIT_CHAN:
     chan_describe(co, buf, n);
     break;
+  case WAIT_SYNC:
+    snprintf(buf, n, "%s %p", ((const sync_q *)co->wait_obj)->kind, co->wait_obj);
+    break;
   case WAIT_JS_CALL:
     snprintf(buf, n, "JS call %.80s", co->what);
     break;

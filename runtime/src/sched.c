@@ -99,6 +99,7 @@ static void unlink_wait(weft_co *co, bool final) {
   else if (co->wait == WAIT_HOST) co_list_remove(&S.host_wait, co);
   else if (co->wait == WAIT_JOIN) ((weft_co *)co->wait_obj)->joiner = NULL;
   else if (co->wait == WAIT_CHAN) chan_unlink(co);
+  else if (co->wait == WAIT_SYNC) co_list_remove(&((sync_q *)co->wait_obj)->q, co);
   else if (IS_HOST_OP(co->wait)) host_op_drop(co, final);
   co->wait = WAIT_NONE;
   co->wait_obj = NULL;
@@ -273,8 +274,9 @@ int weft_cancel(weft_id id) {
   if (err) return err;
   if (co->state == CO_DONE || (co->flags & CO_CANCELLED)) return 0;
   co->flags |= CO_CANCELLED;
+  /* A blocked call ends now; one that already completed (ready to resume
+   * with its result, e.g. a granted lock) keeps it, and the next fails. */
   if (co->state == CO_BLOCKED) sched_interrupt(co, WEFT_ECANCELED);
-  else if (co->state == CO_READY && (co->flags & CO_STARTED)) co->wake = WEFT_ECANCELED;
   if (!S.in_tick) weft_host_wake();
   return 0;
 }

@@ -1,0 +1,98 @@
+/*
+ * group.c — structured groups (nurseries): children are spawned into a
+ * group, the group's owner waits for all of them, and the first failure
+ * cancels the siblings and is what the wait returns. Children report
+ * through their exit hook, however they end.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include "host.h"
+#include "internal.h"
+
+struct weft_group {
+  sync_q waiter;      /* the coroutine in weft_group_wait */
+  weft_id *children;  /* live children */
+  int live, cap;
+  int first_error;
+};
+
+weft_group *weft_group_new(void) {
+  weft_group *g = calloc(1, sizeof *g);
+  if (g) g->waiter.kind = "group";
+  return g;
+}
+
+static void child_exited(weft_co *co) {
+  weft_group *g = co->group;
+  intptr_t rc = (intptr_t)co->result;
+  int err = co->exit_err ? co->exit_err : rc < 0 && rc >= -1000 ? (int)rc : 0;
+  for (int i = 0; i < g->live; i++)
+    if (g->children[i] == co->id) {
+      g->children[i] = g->children[--g->live];
+      break;
+    }
+  if (err && !g->first_error && err != WEFT_ECANCELED) {
+    g->first_error = err;
+    weft_group_cancel(g);
+  }
+  if (!g->live && g->waiter.q.n) sync_wake(&g->waiter, 0);
+}
+
+weft_id weft_group_spawn(weft_group *g, weft_fn fn, void *arg, const weft_opts *opts) {
+  if (!g) return WEFT_EINVAL;
+  if (g->live == g->cap) {
+    int cap = g->cap ? g->cap * 2 : 8;
+    weft_id *c = realloc(g->children, sizeof *c * (size_t)cap);
+    if (!c) return WEFT_ENOMEM;
+    g->children = c;
+    g->cap = cap;
+  }
+  weft_opts o = opts ? *opts : (weft_opts){0};
+  o.flags |= WEFT_DETACHED;
+  weft_id id = weft_spawn(fn, arg, &o);
+  if (id < 0) return id;
+  weft_co *co = registry_get(id);
+  co->group = g;
+  co->on_exit = child_exited;
+  g->children[g->live++] = id;
+  if (g->first_error) weft_cancel(id); /* the group is already failing */
+  return id;
+}
+
+int weft_group_cancel(weft_group *g) {
+  if (!g) return WEFT_EINVAL;
+  for (int i = 0; i < g->live; i++) weft_cancel(g->children[i]);
+  return 0;
+}
+
+/* Wait for every child. Cancelled or past its deadline, the owner cancels
+ * the children and still waits for them (without the deadline), so no
+ * child outlives the group; then it reports why it was interrupted. */
+int weft_group_wait(weft_group *g) {
+  if (!g) return WEFT_EINVAL;
+  weft_co *co = S.current;
+  if (!co) return WEFT_ENOTCO;
+  double limit = co->limit;
+  int stopped = 0;
+  while (g->live) {
+    if ((co->flags & CO_CANCELLED) && !stopped) stopped = WEFT_ECANCELED;
+    if (!stopped && co->limit != INFINITY && weft_now() >= co->limit) stopped = WEFT_ETIMEDOUT;
+    if (stopped) {
+      weft_group_cancel(g);
+      co->limit = INFINITY;
+    }
+    co_list_push(&g->waiter.q, co);
+    int r = sched_block(WAIT_SYNC, &g->waiter);
+    if (r < 0 && !stopped) stopped = r;
+  }
+  co->limit = limit;
+  return g->first_error ? g->first_error : stopped;
+}
+
+int weft_group_free(weft_group *g) {
+  if (!g) return WEFT_EINVAL;
+  if (g->live) return WEFT_EBUSY;
+  free(g->children);
+  free(g);
+  return 0;
+}

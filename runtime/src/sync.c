@@ -1,0 +1,170 @@
+/*
+ * sync.c — mutex, counting semaphore, event and wait group. Each starts
+ * with a sync_q, a FIFO of blocked coroutines (linked through the
+ * coroutine's own list node, since a coroutine waits on one thing at a
+ * time). Releases hand over directly to the first waiter, so service is in
+ * arrival order. A hand-over completes the wait: a coroutine cancelled
+ * after it keeps what it was given and fails at its next suspending call.
+ */
+#include <stdlib.h>
+#include "host.h"
+#include "internal.h"
+
+int sync_wait(sync_q *s) {
+  co_list_push(&s->q, S.current);
+  return sched_block(WAIT_SYNC, s);
+}
+
+void sync_wake(sync_q *s, int value) {
+  weft_co *co = s->q.head;
+  co_list_remove(&s->q, co); /* sched_make_ready links it into the run queue */
+  co->wait = WAIT_NONE;
+  sched_make_ready(co, value);
+  if (!S.in_tick) weft_host_wake();
+}
+
+/* ---- mutex ------------------------------------------------------------------- */
+
+struct weft_mutex { sync_q waiters; weft_co *owner; };
+
+weft_mutex *weft_mutex_new(void) {
+  weft_mutex *m = calloc(1, sizeof *m);
+  if (m) m->waiters.kind = "mutex";
+  return m;
+}
+
+int weft_mutex_lock(weft_mutex *m) {
+  int err = sched_check_current();
+  if (err) return err;
+  if (!m) return WEFT_EINVAL;
+  if (m->owner == S.current) return WEFT_EDEADLK;
+  if (!m->owner) {
+    m->owner = S.current;
+    return 0;
+  }
+  return sync_wait(&m->waiters); /* 0: unlock handed it to us */
+}
+
+int weft_mutex_unlock(weft_mutex *m) {
+  if (!m || !S.current || m->owner != S.current) return WEFT_EINVAL;
+  m->owner = m->waiters.q.head; /* straight to the first waiter */
+  if (m->owner) sync_wake(&m->waiters, 0);
+  return 0;
+}
+
+int weft_mutex_free(weft_mutex *m) {
+  if (!m) return WEFT_EINVAL;
+  if (m->owner || m->waiters.q.n) return WEFT_EBUSY;
+  free(m);
+  return 0;
+}
+
+/* ---- semaphore --------------------------------------------------------------- */
+
+struct weft_sem { sync_q waiters; int count; };
+
+weft_sem *weft_sem_new(int count) {
+  if (count < 0) return NULL;
+  weft_sem *s = calloc(1, sizeof *s);
+  if (s) {
+    s->count = count;
+    s->waiters.kind = "semaphore";
+  }
+  return s;
+}
+
+int weft_sem_acquire(weft_sem *s) {
+  int err = sched_check_current();
+  if (err) return err;
+  if (!s) return WEFT_EINVAL;
+  if (s->count > 0 && !s->waiters.q.n) {
+    s->count--;
+    return 0;
+  }
+  return sync_wait(&s->waiters);
+}
+
+int weft_sem_release(weft_sem *s) {
+  if (!s) return WEFT_EINVAL;
+  if (s->waiters.q.n) sync_wake(&s->waiters, 0); /* the unit goes to the first waiter */
+  else s->count++;
+  return 0;
+}
+
+int weft_sem_free(weft_sem *s) {
+  if (!s) return WEFT_EINVAL;
+  if (s->waiters.q.n) return WEFT_EBUSY;
+  free(s);
+  return 0;
+}
+
+/* ---- event --------------------------------------------------------------------- */
+
+struct weft_event { sync_q waiters; int set; };
+
+weft_event *weft_event_new(void) {
+  weft_event *e = calloc(1, sizeof *e);
+  if (e) e->waiters.kind = "event";
+  return e;
+}
+
+int weft_event_set(weft_event *e) {
+  if (!e) return WEFT_EINVAL;
+  e->set = 1;
+  while (e->waiters.q.n) sync_wake(&e->waiters, 0);
+  return 0;
+}
+
+int weft_event_clear(weft_event *e) {
+  if (!e) return WEFT_EINVAL;
+  e->set = 0;
+  return 0;
+}
+
+int weft_event_wait(weft_event *e) {
+  int err = sched_check_current();
+  if (err) return err;
+  if (!e) return WEFT_EINVAL;
+  return e->set ? 0 : sync_wait(&e->waiters);
+}
+
+int weft_event_free(weft_event *e) {
+  if (!e) return WEFT_EINVAL;
+  if (e->waiters.q.n) return WEFT_EBUSY;
+  free(e);
+  return 0;
+}
+
+/* ---- wait group ------------------------------------------------------------------ */
+
+struct weft_waitgroup { sync_q waiters; int count; };
+
+weft_waitgroup *weft_waitgroup_new(void) {
+  weft_waitgroup *w = calloc(1, sizeof *w);
+  if (w) w->waiters.kind = "wait group";
+  return w;
+}
+
+int weft_waitgroup_add(weft_waitgroup *w, int n) {
+  if (!w || w->count + n < 0) return WEFT_EINVAL;
+  w->count += n;
+  if (w->count == 0)
+    while (w->waiters.q.n) sync_wake(&w->waiters, 0);
+  return 0;
+}
+
+int weft_waitgroup_done(weft_waitgroup *w) { return weft_waitgroup_add(w, -1); }
+
+int weft_waitgroup_wait(weft_waitgroup *w) {
+  int err = sched_check_current();
+  if (err) return err;
+  if (!w) return WEFT_EINVAL;
+  return w->count == 0 ? 0 : sync_wait(&w->waiters);
+}
+
+int weft_waitgroup_free(weft_waitgroup *w) {
+  if (!w) return WEFT_EINVAL;
+  if (w->waiters.q.n) return WEFT_EBUSY;
+  free(w);
+  return 0;
+}
