@@ -45,7 +45,7 @@ WEFT_LDFLAGS=(
   -sASYNCIFY -sMODULARIZE -sEXPORT_ES6 -sENVIRONMENT=web,worker -sINVOKE_RUN=0
   -sALLOW_MEMORY_GROWTH -sMAXIMUM_MEMORY=4GB
   --js-library "$ROOT/runtime/js/library_weft.js"
-  -sEXPORTED_FUNCTIONS=_weft__boot,_weft__tick,_weft__timer_fired,_weft__recover,_weft__current,_weft__settle,_weft__invoke,_malloc,_free
+  -sEXPORTED_FUNCTIONS=_weft__boot,_weft__tick,_weft__timer_fired,_weft__recover,_weft__current,_weft__settle,_weft__invoke,_weft__cancel_export,_malloc,_free
   -sEXPORTED_RUNTIME_METHODS=lengthBytesUTF8,stringToUTF8,UTF8ToString
 )
 

@@ -149,6 +149,72 @@ static void bench_timers(long n) {
   free(lateness);
 }
 
+/* ---- toolkit: channel ping-pong, mutex contention, select over 8 ------ */
+
+static weft_chan *ping, *pong;
+static void *ponger(void *arg) {
+  long v;
+  while (weft_chan_recv(ping, &v) == 0) weft_chan_send(pong, &v);
+  return NULL;
+}
+
+static void bench_pingpong(long n) {
+  ping = weft_chan_new(sizeof(long), 0);
+  pong = weft_chan_new(sizeof(long), 0);
+  weft_id p = weft_spawn(ponger, NULL, NULL);
+  double t0 = weft_now();
+  for (long i = 0; i < n; i++) {
+    long v = i;
+    weft_chan_send(ping, &v);
+    weft_chan_recv(pong, &v);
+  }
+  double ms = weft_now() - t0;
+  weft_chan_close(ping);
+  weft_join(p, NULL);
+  printf("pingpong n=%ld ns_per_round_trip=%.1f\n", n, ms * 1e6 / (double)n);
+}
+
+static weft_mutex *mu;
+static long shared;
+static void *contender(void *arg) {
+  weft_mutex_lock(mu);
+  long v = shared;
+  weft_yield();
+  shared = v + 1;
+  weft_mutex_unlock(mu);
+  return NULL;
+}
+
+static void bench_mutex(long n) {
+  mu = weft_mutex_new();
+  weft_id *ids = malloc(sizeof *ids * (size_t)n);
+  double t0 = weft_now();
+  for (long i = 0; i < n; i++) ids[i] = weft_spawn(contender, NULL, &(weft_opts){.flags = WEFT_COMPACT});
+  for (long i = 0; i < n; i++) weft_join(ids[i], NULL);
+  double ms = weft_now() - t0;
+  printf("mutex n=%ld shared=%ld ms=%.1f ns_per_coroutine=%.1f\n", n, shared, ms, ms * 1e6 / (double)n);
+  free(ids);
+}
+
+static void bench_select8(long n) {
+  weft_chan *chs[8];
+  weft_case cases[8];
+  long vals[8];
+  for (int i = 0; i < 8; i++) {
+    chs[i] = weft_chan_new(sizeof(long), 64);
+    cases[i] = (weft_case){chs[i], WEFT_RECV, &vals[i], 0};
+  }
+  long got = 0;
+  double t0 = weft_now();
+  for (long i = 0; i < n; i++) {
+    long v = i;
+    weft_chan_send(chs[(i * 7) & 7], &v); /* buffered: never blocks */
+    if (weft_select(cases, 8, -1) >= 0) got++;
+  }
+  double ms = weft_now() - t0;
+  printf("select8 n=%ld got=%ld ns_per_send_and_select=%.1f\n", n, got, ms * 1e6 / (double)n);
+}
+
 int main(int argc, char **argv) {
   const char *what = argc > 1 ? argv[1] : "";
   long n = arg_long(argc, argv, 2, 1000000);
@@ -159,6 +225,9 @@ int main(int argc, char **argv) {
   else if (!strcmp(what, "memory-compact")) bench_memory(n, WEFT_COMPACT);
   else if (!strcmp(what, "million")) bench_million(n);
   else if (!strcmp(what, "timers")) bench_timers(n);
+  else if (!strcmp(what, "pingpong")) bench_pingpong(n);
+  else if (!strcmp(what, "mutex")) bench_mutex(n);
+  else if (!strcmp(what, "select8")) bench_select8(n);
   else {
     printf("unknown benchmark '%s'\n", what);
     return 2;

@@ -169,6 +169,31 @@ console.log(`(f) ${T} sleepers at random 0–999 ms: wall ${fmt(wt.wall_ms)} ms 
   `${ratio(wt.wall_ms, jt.wall_ms)} (target ≤ 1.00×)`);
 console.log(`      lateness p50 ${fmt(wt.p50_ms, 2)} ms, p99 ${fmt(wt.p99_ms, 2)} ms (target ≤ 2 ms); JS p50 ${fmt(jt.p50_ms, 2)}, p99 ${fmt(jt.p99_ms, 2)} ms`);
 
+// ---- concurrency toolkit --------------------------------------------------------
+/** A promise-based unbuffered channel, the JS baseline for ping-pong. */
+class JsChannel {
+  constructor() { this.takers = []; this.values = []; }
+  send(v) { const t = this.takers.shift(); if (t) t(v); else this.values.push(v); }
+  recv() { return this.values.length ? Promise.resolve(this.values.shift()) : new Promise((r) => this.takers.push(r)); }
+}
+async function jsPingPong(n) {
+  const ping = new JsChannel(), pong = new JsChannel();
+  (async () => { for (let i = 0; i < n; i++) pong.send(await ping.recv()); })();
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) { ping.send(i); await pong.recv(); }
+  return ((performance.now() - t0) * 1e6) / n;
+}
+const P = quick ? 50000 : 500000;
+const pp = await best(3, async () => (await kernel('pingpong', P)).ns_per_round_trip);
+const jpp = await best(3, () => jsPingPong(P));
+console.log(`(j) channel ping-pong round trip: ${fmt(pp)} ns = ${fmt(pp / sw, 1)}× the bare switch (${fmt(sw, 1)} ns); ` +
+  `JS async-queue ping-pong ${fmt(jpp)} ns: ${ratio(pp, jpp)}`);
+const mx = await kernel('mutex', quick ? 10000 : 100000);
+console.log(`(k) ${mx.n} coroutines contending on one mutex (each yields while holding it): ${fmt(mx.ms)} ms, ` +
+  `${fmt(mx.ns_per_coroutine)} ns each, count ${mx.shared} (exclusive: ${mx.shared === mx.n})`);
+const s8 = await best(3, async () => (await kernel('select8', P)).ns_per_send_and_select);
+console.log(`(l) select over 8 channels (one buffered send + one select): ${fmt(s8)} ns`);
+
 // ---- host bridges ------------------------------------------------------------
 const fx = await startFixture();
 const F = quick ? 200 : 1000;

@@ -131,6 +131,26 @@ WEFT_EXPORT(calls_js) {
   return 0;
 }
 
+/* A generator consumed from JS with for await. */
+static int producer_stops;
+WEFT_EXPORT(count_up) {
+  int n = weft_args_int(a, 0);
+  for (int i = 0; i < n; i++) {
+    weft_return_int(a, i * 10);
+    if (weft_args_yield(a)) { /* JS left the loop: clean up and return */
+      producer_stops++;
+      return 0;
+    }
+    weft_sleep(1);
+  }
+  return 0;
+}
+
+WEFT_EXPORT(stops) {
+  weft_return_int(a, producer_stops);
+  return 0;
+}
+
 WEFT_EXPORT(refuses) { return weft_args_fail(a, WEFT_EINVAL, "refused: bad input"); }
 
 EM_JS(void, js_throw, (void), { throw new Error('boom from a host callback'); });

@@ -60,3 +60,24 @@ test('a failing C coroutine rejects its promise with a readable error', async ()
   assert.equal(await program.call('add_numbers', 1, 1), 2);
   noLeaks(program);
 });
+
+test('a C generator is consumed with for await; an early break cancels the producer', async () => {
+  const program = await load(new URL('tests/bridge.mjs', buildDir), { functions: hostFunctions });
+  const all = [];
+  for await (const v of program.iterate('count_up', 4)) all.push(v);
+  assert.deepEqual(all, [0, 10, 20, 30]);
+  const some = [];
+  for await (const v of program.iterate('count_up', 1000)) {
+    some.push(v);
+    if (some.length === 3) break;
+  }
+  assert.deepEqual(some, [0, 10, 20]);
+  assert.equal(await program.call('stops'), 1, 'the producer saw WEFT_ECANCELED and returned');
+  const none = [];
+  for await (const v of program.iterate('add_numbers', 1, 2)) none.push(v);
+  assert.deepEqual(none, [], 'an export that never yields iterates as empty');
+  // Started by program.call, weft_args_yield refuses (WEFT_EINVAL) and count_up stops.
+  assert.equal(await program.call('count_up', 3), 0);
+  assert.equal(await program.call('stops'), 2);
+  noLeaks(program);
+});

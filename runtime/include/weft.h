@@ -188,6 +188,12 @@ void weft_return_string(weft_args *a, const char *s);      /* copied */
 void weft_return_bytes(weft_args *a, const void *p, size_t n); /* copied */
 void weft_return_handle(weft_args *a, weft_handle h);
 int weft_args_fail(weft_args *a, int err, const char *message); /* returns err */
+/* In an export consumed from JS as an async iterator
+ * (for await (const v of program.iterate("name", ...))): hand the value set
+ * with weft_return_* to JS and wait until JS asks for the next one. Returns
+ * 0 to go on, WEFT_ECANCELED when JS stopped early (break): return then.
+ * WEFT_EINVAL when the export was started by program.call. Suspends. */
+int weft_args_yield(weft_args *a);
 
 void weft_register_export(const char *name, weft_export_fn fn);
 #define WEFT_EXPORT(name)                                                    \

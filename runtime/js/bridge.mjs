@@ -164,6 +164,14 @@ export class Bridge {
       (e) => { entry.status = e?.weftCode ?? codes.EJS; entry.message = String(e?.message ?? e); settle(); },
     );
   }
+  /** An op settled by JS itself later: returns settle(status). */
+  hold(op) {
+    let settle;
+    this.start(op, new Promise((resolve, reject) => {
+      settle = (status) => (status ? reject(Object.assign(new Error('stopped from JS'), { weftCode: status })) : resolve());
+    }), '');
+    return settle;
+  }
   /** An op that failed before it started: C takes the message at once. */
   refuse(op, code, message) {
     this.ops.set(op, { status: code, message, want: '' });
@@ -212,7 +220,7 @@ export class Bridge {
   handleFree(h) { return this.handles.delete(h) ? 0 : codes.EHANDLE; }
 
   // ---- program.call: JS starts a WEFT_EXPORT coroutine ----
-  invoke(name, args) {
+  invoke(name, args, iterator = null) {
     const mod = this.mod;
     const vals = mod._malloc(VAL * Math.max(args.length, 1));
     const owned = [];
@@ -236,9 +244,10 @@ export class Bridge {
         mod._free(vals);
         this.calls.delete(id);
       };
-      this.calls.set(id, { resolve, reject, cleanup });
+      this.calls.set(id, { resolve, reject, cleanup, iterator });
       const rc = this.host.enter('weft__invoke', namePtr, vals, args.length, id);
       mod._free(namePtr);
+      if (iterator && rc > 0) iterator.coroutine = rc;
       if (rc < 0) {
         cleanup();
         reject(new WeftError(rc, rc === codes.ESRCH ? `weft: no WEFT_EXPORT function named "${name}"`
@@ -250,6 +259,7 @@ export class Bridge {
     const call = this.calls.get(id);
     if (!call) return;
     call.cleanup();
+    if (call.iterator) call.iterator.finished(status === codes.ECANCELED ? 0 : status, msgPtr && this.string(msgPtr));
     if (status < 0) {
       call.reject(new WeftError(status, msgPtr ? this.string(msgPtr) : `weft: call failed (${codeNames[status]})`));
       return;
@@ -259,6 +269,65 @@ export class Bridge {
     } catch (e) {
       call.reject(e);
     }
+  }
+
+  exportYield(id, result, op) {
+    const it = this.calls.get(id)?.iterator;
+    if (!it) return codes.EINVAL;
+    let value;
+    try {
+      value = this.readVal(result);
+    } catch (e) {
+      return e.weftCode ?? codes.EINVAL;
+    }
+    it.yielded(value, this.hold(op));
+    return 0;
+  }
+
+  /** An async iterator over an export that calls weft_args_yield. */
+  iterate(name, args) {
+    const bridge = this;
+    const queue = []; // next() callers waiting for a value
+    let started = false, done = false, failure = null, resume = null;
+    const it = {
+      coroutine: 0,
+      yielded(value, settle) {
+        resume = settle;
+        queue.shift()?.resolve({ value, done: false });
+      },
+      finished(status, message) {
+        done = true;
+        if (status < 0) failure = new WeftError(status, message || `weft: ${name} failed`);
+        for (const waiter of queue.splice(0)) failure ? waiter.reject(failure) : waiter.resolve({ value: undefined, done: true });
+      },
+    };
+    return {
+      [Symbol.asyncIterator]() { return this; },
+      next() {
+        if (done) return failure ? Promise.reject(failure) : Promise.resolve({ value: undefined, done: true });
+        const p = new Promise((resolve, reject) => queue.push({ resolve, reject }));
+        if (!started) {
+          started = true;
+          bridge.invoke(name, args, it).catch((e) => it.finished(e.errno ?? codes.EHOST, e.message));
+        } else if (resume) {
+          const r = resume;
+          resume = null;
+          r(0);
+        }
+        return p;
+      },
+      return() {
+        if (!done && resume) {
+          const r = resume;
+          resume = null;
+          r(codes.ECANCELED); // the producer's weft_args_yield returns WEFT_ECANCELED
+        } else if (!done && it.coroutine) {
+          bridge.host.enter('weft__cancel_export', it.coroutine);
+        }
+        done = true;
+        return Promise.resolve({ value: undefined, done: true });
+      },
+    };
   }
 }
 

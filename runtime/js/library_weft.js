@@ -4,7 +4,7 @@
 // bridge logic lives there, once, for every environment.
 var weftImports = {};
 ['timer', 'wake', 'exit', 'fatal', 'stack_checked', 'stack_limits', 'call', 'take', 'drop',
-  'handle_free', 'export_done', 'fetch', 'response_status', 'response_text', 'response_read',
+  'handle_free', 'export_done', 'export_yield', 'fetch', 'response_status', 'response_text', 'response_read',
   'response_free', 'abort_new', 'abort'].forEach(function (name) {
   // Emscripten copies each library function's source text into the module,
   // so the forwarder is built from text rather than closing over `name`.

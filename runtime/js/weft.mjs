@@ -52,6 +52,7 @@ class Host {
       drop: (op) => b.drop(op),
       handle_free: (h) => b.handleFree(h),
       export_done: (id, status, result, msg) => b.exportDone(id, status, result, msg),
+      export_yield: (id, result, op) => b.exportYield(id, result, op),
       fetch: (...a) => f.fetch(...a),
       response_status: (h) => f.responseStatus(h),
       response_text: (...a) => f.responseText(...a),
@@ -170,6 +171,10 @@ export class Program {
   /** Call WEFT_EXPORT function `name` as a new coroutine; resolves with
    * what it returned (weft_return_*), rejects with a WeftError. */
   call(name, ...args) { return this.host.bridge.invoke(name, args); }
+
+  /** Consume WEFT_EXPORT function `name` (which calls weft_args_yield) as
+   * an async iterator; leaving the loop early cancels it. */
+  iterate(name, ...args) { return this.host.bridge.iterate(name, args); }
 
   /** Register host function `name` for weft_call from C. */
   define(name, fn) { this.host.define(name, fn); }

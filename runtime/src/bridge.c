@@ -221,6 +221,10 @@ EMSCRIPTEN_KEEPALIVE int weft__invoke(const char *name, weft_val *vals, int n, i
   return id;
 }
 
+/* The host: JS left an iterated export early while it was not waiting in
+ * weft_args_yield; cancelling makes its next yield return WEFT_ECANCELED. */
+EMSCRIPTEN_KEEPALIVE int weft__cancel_export(weft_id id) { return weft_cancel(id); }
+
 static const weft_val *arg_at(const weft_args *a, int i, int type) {
   return a && i >= 0 && i < a->n && a->vals[i].type == type ? &a->vals[i] : NULL;
 }
@@ -278,6 +282,23 @@ void weft_return_string(weft_args *a, const char *s) {
     a->result.type = 's';
     a->result.len--;
   }
+}
+
+int weft_args_yield(weft_args *a) {
+  int err = sched_check_current();
+  if (err) return err;
+  if (!a || S.current->arg != a) return WEFT_EINVAL;
+  int op = host_op_begin();
+  if (op < 0) return op;
+  err = weft_host_export_yield(a->call, &a->result, op); /* the host copies the value now */
+  if (err) {
+    weft_host_take(op, &(weft_val){0});
+    host_op_end(op);
+    return err;
+  }
+  set_result(a, (weft_val){0});
+  weft_val v;
+  return await_op(op, "next() from JS", &v);
 }
 
 int weft_args_fail(weft_args *a, int err, const char *message) {

@@ -166,6 +166,18 @@ static uint32_t next_random(void) {
   return rng;
 }
 
+/* The suspending part of a select, apart so that Asyncify has little to
+ * save: across the wait only `cases` is live here, and nothing in the
+ * caller (it returns this function's value). */
+static __attribute__((noinline)) int select_block(weft_case *cases) {
+  int fired = sched_block(WAIT_CHAN, NULL);
+  if (fired < 0) return fired; /* cancelled or timed out: already unlinked */
+  waiter *w = &S.current->waiters[fired];
+  cases[fired].result = w->result;
+  if (!w->is_send && w->result == 0) memcpy(cases[fired].val, w->buf, w->ch->elem);
+  return fired;
+}
+
 int weft_select(weft_case *cases, int n, double timeout_ms) {
   int err = sched_check_current();
   if (err) return err;
@@ -208,12 +220,7 @@ int weft_select(weft_case *cases, int n, double timeout_ms) {
       return err;
     }
   }
-  int fired = sched_block(WAIT_CHAN, NULL);
-  if (fired < 0) return fired; /* cancelled or timed out: already unlinked */
-  waiter *w = &co->waiters[fired];
-  cases[fired].result = w->result;
-  if (!w->is_send && w->result == 0) memcpy(cases[fired].val, w->buf, w->ch->elem);
-  return fired;
+  return select_block(cases);
 }
 
 static int one(weft_chan *ch, int op, void *val) {

@@ -32,6 +32,8 @@ int weft_host_take(int op, void *out);
 void weft_host_drop(int op);            /* abandon: never settle it */
 int weft_host_handle_free(int32_t h);
 void weft_host_export_done(int call, int status, const void *result, const char *msg);
+/* An iterated export yields `result`; the host settles `op` on the next next(). */
+int weft_host_export_yield(int call, const void *result, int op);
 
 /* fetch (runtime/js/fetch.mjs) */
 int weft_host_fetch(int op, const char *url, const char *method, const char *const *headers,
