@@ -86,6 +86,12 @@ done
 link tests/faults-checked.mjs wasm-tests/faults.c -sSTACK_OVERFLOW_CHECK=2
 # ...and with a main C stack small enough for an unwind to outgrow the scratch area.
 link tests/faults-smallstack.mjs wasm-tests/faults.c -sTOTAL_STACK=512KB
+# The model-based test under AddressSanitizer (runtime compiled with it too).
+if [ ! -f "$OUT/tests/model-asan.mjs" ] || [ -n "$(find wasm-tests/model.c runtime/src runtime/js/library_weft.js -newer "$OUT/tests/model-asan.mjs")" ]; then
+  echo "  link tests/model-asan.mjs" >&2
+  emcc -O1 -g -fsanitize=address -I"$ROOT/runtime/include" wasm-tests/model.c runtime/src/*.c \
+    -o "$OUT/tests/model-asan.mjs" "${WEFT_LDFLAGS[@]}" -sINITIAL_MEMORY=512MB
+fi
 for src in bench/*.c; do
   [ "$(basename "$src")" = fibers.c ] && continue
   link "bench/$(basename "${src%.c}").mjs" "$src"

@@ -34,6 +34,19 @@
 #include "host.h"
 #include "internal.h"
 
+/* Under AddressSanitizer, frames unwound by Asyncify never run their
+ * epilogues, so their redzones stay poisoned: the runtime unpoisons the
+ * stack memory it copies or hands to a new coroutine. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#include <sanitizer/asan_interface.h>
+#define UNPOISON(p, n) __asan_unpoison_memory_region((p), (n))
+#endif
+#endif
+#ifndef UNPOISON
+#define UNPOISON(p, n) ((void)0)
+#endif
+
 #define IMPORT(name) __attribute__((import_module("asyncify"), import_name(name)))
 IMPORT("start_unwind") void asyncify_start_unwind(void *data);
 IMPORT("stop_unwind") void asyncify_stop_unwind(void);
@@ -150,6 +163,7 @@ int switch_alloc_stack(weft_co *co, size_t size) {
   if (co->flags & WEFT_COMPACT) return 0;
   if (size == WEFT_DEFAULT_STACK && X.pooled) {
     co->stack_lo = X.pool[--X.pooled];
+    UNPOISON(co->stack_lo, size);
   } else if (!(co->stack_lo = malloc(size))) {
     return WEFT_ENOMEM;
   }
@@ -211,7 +225,10 @@ static bool save_frames(weft_co *co) {
   }
   char *data = co->save + sizeof(asy_hdr);
   copy_words(data, X.scratch + 1, used);
-  if (copy) memcpy(data + used, (void *)co->sp, copy);
+  if (copy) {
+    UNPOISON((void *)co->sp, copy);
+    memcpy(data + used, (void *)co->sp, copy);
+  }
   co->save_used = used;
   co->stack_copy = copy;
   S.st.unwinds++;
