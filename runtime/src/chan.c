@@ -178,25 +178,11 @@ static __attribute__((noinline)) int select_block(weft_case *cases) {
   return fired;
 }
 
-int weft_select(weft_case *cases, int n, double timeout_ms) {
-  int err = sched_check_current();
-  if (err) return err;
-  if (!cases || n <= 0 || timeout_ms != timeout_ms) return WEFT_EINVAL;
-  size_t bytes = (size_t)n * sizeof(waiter);
-  for (int i = 0; i < n; i++) {
-    if (!cases[i].ch || !cases[i].val || (cases[i].op != WEFT_SEND && cases[i].op != WEFT_RECV))
-      return WEFT_EINVAL;
-    bytes += (cases[i].ch->elem + 7) & ~(size_t)7;
-  }
-  /* Ready cases first, from a random start so that none starves. */
-  int start = (int)(next_random() % (uint32_t)n);
-  for (int k = 0; k < n; k++) {
-    int i = (start + k) % n;
-    if (try_case(&cases[i])) return i;
-  }
-  if (timeout_ms == 0) return WEFT_EAGAIN;
-
+/* Block on all cases until one fires (the slow half of a select). */
+static int block_cases(weft_case *cases, int n, double timeout_ms) {
   weft_co *co = S.current;
+  size_t bytes = (size_t)n * sizeof(waiter);
+  for (int i = 0; i < n; i++) bytes += (cases[i].ch->elem + 7) & ~(size_t)7;
   if (bytes > (size_t)co->waiters_cap) {
     waiter *block = malloc(bytes);
     if (!block) return WEFT_ENOMEM;
@@ -215,7 +201,8 @@ int weft_select(weft_case *cases, int n, double timeout_ms) {
   co->nwaiters = n;
   if (timeout_ms > 0) {
     double until = weft_now() + timeout_ms;
-    if ((err = timer_insert(co, until < co->limit ? until : co->limit))) {
+    int err = timer_insert(co, until < co->limit ? until : co->limit);
+    if (err) {
       chan_unlink(co);
       return err;
     }
@@ -223,11 +210,34 @@ int weft_select(weft_case *cases, int n, double timeout_ms) {
   return select_block(cases);
 }
 
+int weft_select(weft_case *cases, int n, double timeout_ms) {
+  int err = sched_check_current();
+  if (err) return err;
+  if (!cases || n <= 0 || timeout_ms != timeout_ms) return WEFT_EINVAL;
+  for (int i = 0; i < n; i++)
+    if (!cases[i].ch || !cases[i].val || (cases[i].op != WEFT_SEND && cases[i].op != WEFT_RECV))
+      return WEFT_EINVAL;
+  /* Ready cases first, from a random start so that none starves. */
+  int start = (int)(next_random() % (uint32_t)n);
+  for (int k = 0; k < n; k++) {
+    int i = (start + k) % n;
+    if (try_case(&cases[i])) return i;
+  }
+  if (timeout_ms == 0) return WEFT_EAGAIN;
+  return block_cases(cases, n, timeout_ms);
+}
+
+/* A plain send or receive: one case, no polling order, no timeout. */
 static int one(weft_chan *ch, int op, void *val) {
   if (!ch || !val) return WEFT_EINVAL;
+  int err = sched_check_current();
+  if (err) return err;
   weft_case c = {ch, op, val, 0};
-  int rc = weft_select(&c, 1, -1);
-  return rc < 0 ? rc : c.result;
+  if (!try_case(&c)) {
+    err = block_cases(&c, 1, -1);
+    if (err < 0) return err;
+  }
+  return c.result;
 }
 
 int weft_chan_send(weft_chan *ch, const void *elem) { return one(ch, WEFT_SEND, (void *)elem); }

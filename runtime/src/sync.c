@@ -23,6 +23,14 @@ void sync_wake(sync_q *s, int value) {
   if (!S.in_tick) weft_host_wake();
 }
 
+/* Free a synchronization object nobody holds or waits on. */
+static int free_idle(void *obj, const sync_q *q, int held) {
+  if (!obj) return WEFT_EINVAL;
+  if (held || q->q.n) return WEFT_EBUSY;
+  free(obj);
+  return 0;
+}
+
 /* ---- mutex ------------------------------------------------------------------- */
 
 struct weft_mutex { sync_q waiters; weft_co *owner; };
@@ -52,12 +60,7 @@ int weft_mutex_unlock(weft_mutex *m) {
   return 0;
 }
 
-int weft_mutex_free(weft_mutex *m) {
-  if (!m) return WEFT_EINVAL;
-  if (m->owner || m->waiters.q.n) return WEFT_EBUSY;
-  free(m);
-  return 0;
-}
+int weft_mutex_free(weft_mutex *m) { return m ? free_idle(m, &m->waiters, m->owner != NULL) : WEFT_EINVAL; }
 
 /* ---- semaphore --------------------------------------------------------------- */
 
@@ -91,12 +94,7 @@ int weft_sem_release(weft_sem *s) {
   return 0;
 }
 
-int weft_sem_free(weft_sem *s) {
-  if (!s) return WEFT_EINVAL;
-  if (s->waiters.q.n) return WEFT_EBUSY;
-  free(s);
-  return 0;
-}
+int weft_sem_free(weft_sem *s) { return s ? free_idle(s, &s->waiters, 0) : WEFT_EINVAL; }
 
 /* ---- event --------------------------------------------------------------------- */
 
@@ -128,12 +126,7 @@ int weft_event_wait(weft_event *e) {
   return e->set ? 0 : sync_wait(&e->waiters);
 }
 
-int weft_event_free(weft_event *e) {
-  if (!e) return WEFT_EINVAL;
-  if (e->waiters.q.n) return WEFT_EBUSY;
-  free(e);
-  return 0;
-}
+int weft_event_free(weft_event *e) { return e ? free_idle(e, &e->waiters, 0) : WEFT_EINVAL; }
 
 /* ---- wait group ------------------------------------------------------------------ */
 
@@ -162,9 +155,4 @@ int weft_waitgroup_wait(weft_waitgroup *w) {
   return w->count == 0 ? 0 : sync_wait(&w->waiters);
 }
 
-int weft_waitgroup_free(weft_waitgroup *w) {
-  if (!w) return WEFT_EINVAL;
-  if (w->waiters.q.n) return WEFT_EBUSY;
-  free(w);
-  return 0;
-}
+int weft_waitgroup_free(weft_waitgroup *w) { return w ? free_idle(w, &w->waiters, 0) : WEFT_EINVAL; }
