@@ -23,6 +23,7 @@ export const bridgeChecks = {
       'weft_call("add", "ii", 1, 2) = invalid argument',
       'weft_call(NULL, ">") = invalid argument',
       'after success msg=[]',
+      'big string rc=0 len=67108864',
       'concurrent good=200',
     ]);
   },

@@ -63,6 +63,10 @@ static int calls(void) {
   SHOW(weft_call("add", "ii", 1, 2));
   SHOW(weft_call(NULL, ">"));
   printf("after success msg=[%s]\n", (weft_call("add", "ii>i", 1, 1, &i), weft_last_error()));
+  char *big = NULL;
+  rc = weft_call("big_text", "i>s", 64 << 20, &big);
+  printf("big string rc=%d len=%zu\n", rc, big ? strlen(big) : 0);
+  free(big);
 
   enum { N = 200 };
   weft_id ids[N];

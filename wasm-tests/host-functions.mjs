@@ -18,5 +18,6 @@ export const hostFunctions = {
     return 2 * i;
   },
   make_counter: async () => ({ n: 0 }),
+  big_text: async (n) => 'x'.repeat(n), // its copy into wasm memory grows the memory
   bump: async (counter) => ++counter.n,
 };

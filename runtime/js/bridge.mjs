@@ -117,7 +117,6 @@ export class Bridge {
   }
   /** Write `value` as type `want` ('i','d','s','b','h' or '' for none) at p. */
   writeVal(p, want, value) {
-    const { HEAP32, HEAPU32, HEAPF64 } = this.mod;
     let type = 0, len = 0, word = 0;
     const bad = (what) => failure(codes.EINVAL, `weft: host function returned ${typeof value}, expected ${what}`);
     switch (want) {
@@ -129,8 +128,8 @@ export class Bridge {
         type = T.h; word = this.handles.add(value); break;
       case 'd':
         if (typeof value !== 'number') throw bad('a number');
-        HEAPF64[(p + 8) >> 3] = value;
-        HEAP32[p >> 2] = T.d;
+        this.mod.HEAPF64[(p + 8) >> 3] = value;
+        this.mod.HEAP32[p >> 2] = T.d;
         return;
       case 's':
         if (typeof value !== 'string') throw bad('a string');
@@ -144,6 +143,8 @@ export class Bridge {
       }
       default: break;
     }
+    // Views read only now: allocating a string or bytes may have grown memory.
+    const { HEAP32, HEAPU32 } = this.mod;
     HEAP32[p >> 2] = type;
     HEAPU32[(p + 4) >> 2] = len;
     HEAP32[(p + 8) >> 2] = word;
