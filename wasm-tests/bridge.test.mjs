@@ -22,7 +22,9 @@ for (const scenario of Object.keys(bridgeChecks)) {
     gateStats.maxInFlight = 0;
     const before = fx.stats.maxActive;
     fx.stats.maxActive = 0;
-    const r = await runProgram('bridge', [scenario, fx.url, fx.refusedUrl], { functions: hostFunctions });
+    // fetch-many: 1 s answers, so that all 500 are surely in flight at once.
+    const extra = scenario === 'fetch-many' ? ['500', '1000'] : [];
+    const r = await runProgram('bridge', [scenario, fx.url, fx.refusedUrl, ...extra], { functions: hostFunctions });
     bridgeChecks[scenario](r, { fetchError: /ECONNREFUSED/ });
     noLeaks(r.program);
     if (scenario === 'calls') assert.equal(gateStats.maxInFlight, 200, 'all 200 weft_calls were in flight at once');
