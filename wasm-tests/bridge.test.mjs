@@ -4,7 +4,7 @@
 // pending ops, timeout timers, calls.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { runProgram, buildDir } from './helpers.mjs';
+import { runProgram, buildDir, assertNoLeaks } from './helpers.mjs';
 import { hostFunctions, gateStats } from './host-functions.mjs';
 import { bridgeChecks } from './bridge-checks.mjs';
 import { startFixture } from './http-fixture.mjs';
@@ -14,8 +14,7 @@ let fx;
 before(async () => { fx = await startFixture(); });
 after(async () => { await fx.close(); });
 
-const noLeaks = (program) => assert.deepEqual(program.stats(),
-  { handles: 0, ops: 0, calls: 0, fetchTimers: 0, timerArmed: false }, 'host resources left behind');
+const noLeaks = assertNoLeaks;
 
 for (const scenario of Object.keys(bridgeChecks)) {
   test(`bridge ${scenario}`, async () => {

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { runProgram } from './helpers.mjs';
+import { runProgram, assertNoLeaks } from './helpers.mjs';
 import { startFixture } from './http-fixture.mjs';
 
 let fx;
@@ -13,8 +13,7 @@ after(async () => { await fx.close(); });
 
 const functions = { never: () => new Promise(() => {}) };
 const run = (scenario) => runProgram('control', [scenario, fx.url], { functions });
-const noLeaks = (program) => assert.deepEqual(program.stats(),
-  { handles: 0, ops: 0, calls: 0, fetchTimers: 0, timerArmed: false });
+const noLeaks = assertNoLeaks;
 
 /** The server sees the aborted requests' connections close. */
 async function serverSettles() {

@@ -1,5 +1,6 @@
 // helpers.mjs — shared by the tests: run a built test program in this
 // process through the real JS host and collect what it printed.
+import assert from 'node:assert/strict';
 import { load } from '../runtime/js/weft.mjs';
 
 export const buildDir = new URL('../build/', import.meta.url);
@@ -28,4 +29,13 @@ export async function runProgram(name, args = [], { setup, functions } = {}) {
 /** Parse "key=value" pairs out of a line into an object of strings. */
 export function fields(line) {
   return Object.fromEntries([...line.matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1], m[2]]));
+}
+
+/** What a program's host holds once everything it started has finished. */
+export const idleHost = { handles: 0, ops: 0, calls: 0, fetchTimers: 0, timerArmed: false };
+
+/** Fail if the program left host resources behind (handles, ops, timers). */
+export function assertNoLeaks(statsOrProgram) {
+  const stats = typeof statsOrProgram.stats === 'function' ? statsOrProgram.stats() : statsOrProgram;
+  assert.deepEqual(stats, idleHost, 'host resources left behind');
 }
