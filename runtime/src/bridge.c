@@ -88,10 +88,11 @@ const char *weft_last_error(void) {
   return S.current && S.current->errmsg ? S.current->errmsg : "";
 }
 
-/* Run an op to completion and take its result; on failure the message
- * becomes the coroutine's last error. */
-static int await_op(int op, const char *name, weft_val *out) {
-  int status = host_op_wait(op, WAIT_JS_CALL, name);
+/* Take a finished op's result (the coroutine runs again), give its id back
+ * and return the status: the wait's (an interrupt) or the host's. On
+ * success *out holds the value (its strings and bytes are the caller's);
+ * on failure the host's message becomes weft_last_error(). */
+int host_op_take(int op, int status, weft_val *out) {
   weft_val v = {0};
   int taken = weft_host_take(op, &v);
   host_op_end(op);
@@ -142,7 +143,7 @@ int weft_call(const char *name, const char *sig, ...) {
   }
   weft_host_call(op, name, sig, args, nargs); /* reads args now: they may live on a compact stack */
   weft_val r;
-  err = await_op(op, name, &r);
+  err = host_op_take(op, host_op_wait(op, WAIT_JS_CALL, name), &r);
   char want = sig[nargs + 1];
   if (err == 0 && want) {
     switch (want) {
@@ -212,13 +213,14 @@ EMSCRIPTEN_KEEPALIVE int weft__invoke(const char *name, weft_val *vals, int n, i
   weft_args *a = calloc(1, sizeof *a);
   if (!a) return WEFT_ENOMEM;
   *a = (weft_args){.vals = vals, .n = n, .call = call, .fn = e->fn};
-  weft_id id = weft_spawn(export_entry_run, a, &(weft_opts){.name = name, .flags = WEFT_DETACHED});
-  if (id < 0) {
+  int err;
+  weft_co *co = sched_spawn(export_entry_run, a, &(weft_opts){.name = name, .flags = WEFT_DETACHED}, &err);
+  if (!co) {
     free(a);
-    return id;
+    return err;
   }
-  registry_get(id)->on_exit = export_exited;
-  return id;
+  co->on_exit = export_exited;
+  return co->id;
 }
 
 /* The host: JS left an iterated export early while it was not waiting in
@@ -290,15 +292,11 @@ int weft_args_yield(weft_args *a) {
   if (!a || S.current->arg != a) return WEFT_EINVAL;
   int op = host_op_begin();
   if (op < 0) return op;
-  err = weft_host_export_yield(a->call, &a->result, op); /* the host copies the value now */
-  if (err) {
-    weft_host_take(op, &(weft_val){0});
-    host_op_end(op);
-    return err;
-  }
-  set_result(a, (weft_val){0});
   weft_val v;
-  return await_op(op, "next() from JS", &v);
+  err = weft_host_export_yield(a->call, &a->result, op); /* the host copies the value now */
+  if (err) return host_op_take(op, err, &v);
+  set_result(a, (weft_val){0});
+  return host_op_take(op, host_op_wait(op, WAIT_JS_CALL, "next() from JS"), &v);
 }
 
 int weft_args_fail(weft_args *a, int err, const char *message) {

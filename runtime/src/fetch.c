@@ -13,15 +13,12 @@
 
 enum { TEXT_STATUS, TEXT_HEADER, TEXT_HEADER_AT };
 
-/* The host reports failures as (status, message) through the op's result. */
+/* An op's status, or on success the int it produced (a response handle). */
 static int take_status(int op, int status) {
   weft_val v = {0};
-  int taken = weft_host_take(op, &v);
-  host_op_end(op);
-  if (status == 0) status = taken;
-  host_set_error(S.current, status < 0 && v.type == 's' ? v.u.p : NULL);
-  if (status >= 0 && (v.type == 's' || v.type == 'b')) free(v.u.p);
-  return status < 0 ? status : v.u.i;
+  if ((status = host_op_take(op, status, &v)) < 0) return status;
+  if (v.type == 's' || v.type == 'b') free(v.u.p);
+  return v.u.i;
 }
 
 int weft_fetch(const char *url, const weft_fetch_opts *opts, weft_response *out) {

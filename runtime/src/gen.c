@@ -9,22 +9,14 @@
 struct weft_gen {
   weft_chan *ch;
   weft_id producer;
-  weft_fn fn;
-  void *arg;
   int done;     /* the producer has finished */
   int orphaned; /* the consumer let go first: the producer frees it */
 };
 
-static void *producer_main(void *arg) {
-  weft_gen *g = arg;
-  S.current->gen = g;
-  return g->fn(g->arg);
-}
-
 /* However the producer ends (returning, cancelled, or stopped by a fault),
  * the consumer's next weft_gen_next gives WEFT_ECLOSED. */
 static void producer_exited(weft_co *co) {
-  weft_gen *g = co->gen ? co->gen : co->arg;
+  weft_gen *g = co->gen;
   g->done = 1;
   weft_chan_close(g->ch);
   if (g->orphaned) {
@@ -40,15 +32,16 @@ weft_gen *weft_gen_new(weft_fn fn, void *arg, size_t elem_size) {
     free(g);
     return NULL;
   }
-  g->fn = fn;
-  g->arg = arg;
-  g->producer = weft_spawn(producer_main, g, &(weft_opts){.name = "generator", .flags = WEFT_DETACHED});
-  if (g->producer < 0) {
+  int err;
+  weft_co *co = sched_spawn(fn, arg, &(weft_opts){.name = "generator", .flags = WEFT_DETACHED}, &err);
+  if (!co) {
     weft_chan_free(g->ch);
     free(g);
     return NULL;
   }
-  registry_get(g->producer)->on_exit = producer_exited;
+  co->gen = g; /* weft_gen_yield finds it here */
+  co->on_exit = producer_exited;
+  g->producer = co->id;
   return g;
 }
 

@@ -49,14 +49,14 @@ weft_id weft_group_spawn(weft_group *g, weft_fn fn, void *arg, const weft_opts *
   }
   weft_opts o = opts ? *opts : (weft_opts){0};
   o.flags |= WEFT_DETACHED;
-  weft_id id = weft_spawn(fn, arg, &o);
-  if (id < 0) return id;
-  weft_co *co = registry_get(id);
+  int err;
+  weft_co *co = sched_spawn(fn, arg, &o, &err);
+  if (!co) return err;
   co->group = g;
   co->on_exit = child_exited;
-  g->children[g->live++] = id;
-  if (g->first_error) weft_cancel(id); /* the group is already failing */
-  return id;
+  g->children[g->live++] = co->id;
+  if (g->first_error) weft_cancel(co->id); /* the group is already failing */
+  return co->id;
 }
 
 int weft_group_cancel(weft_group *g) {
@@ -81,8 +81,7 @@ int weft_group_wait(weft_group *g) {
       weft_group_cancel(g);
       co->limit = INFINITY;
     }
-    co_list_push(&g->waiter.q, co);
-    int r = sched_block(WAIT_SYNC, &g->waiter);
+    int r = sync_wait(&g->waiter);
     if (r < 0 && !stopped) stopped = r;
   }
   co->limit = limit;

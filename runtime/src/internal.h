@@ -103,6 +103,8 @@ void co_list_remove(co_list *l, weft_co *co);
 void sched_make_ready(weft_co *co, int wake);
 int sched_block(wait_kind why, void *obj); /* suspend current; returns co->wake */
 void sched_interrupt(weft_co *co, int err); /* end its wait early with err */
+/* weft_spawn for the runtime's own spawners: the control block, or NULL and *err. */
+weft_co *sched_spawn(weft_fn fn, void *arg, const weft_opts *opts, int *err);
 #define SCHED_EVENT(ev, co, detail) \
   do { if (S.hook) S.hook((ev), (co)->id, (detail), S.hook_ctx); } while (0)
 void sched_finish(weft_co *co);            /* co has returned or was stopped */
@@ -147,6 +149,7 @@ int host_op_begin(void);                /* an op id for the running coroutine */
 #define IS_HOST_OP(w) ((w) >= WAIT_JS_CALL)
 int host_op_wait(int op, wait_kind kind, const char *what); /* until weft__settle(op, status) */
 void host_op_end(int op);               /* give the id back after its result was taken */
+int host_op_take(int op, int status, weft_val *out); /* take the result, end the op */
 /* It waits no more: the host drops the op (aborting what it can). If the
  * coroutine is gone for good (`final`) the id is free at once; else it
  * stays reserved until the coroutine, resumed with an error, takes it. */

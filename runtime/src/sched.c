@@ -142,20 +142,20 @@ static weft_id next_id(void) {
   return S.last_id;
 }
 
-weft_id weft_spawn(weft_fn fn, void *arg, const weft_opts *opts) {
+weft_co *sched_spawn(weft_fn fn, void *arg, const weft_opts *opts, int *err) {
   weft_opts o = opts ? *opts : (weft_opts){0};
   if (!o.stack_size) o.stack_size = WEFT_DEFAULT_STACK;
   if (!fn || (o.flags & ~(WEFT_DETACHED | WEFT_COMPACT)) ||
       (!(o.flags & WEFT_COMPACT) && (o.stack_size < WEFT_MIN_STACK || o.stack_size > MAX_STACK)))
-    return WEFT_EINVAL;
+    return *err = WEFT_EINVAL, NULL;
   static bool inited;
   if (!inited) {
-    if (switch_init()) return WEFT_ENOMEM;
+    if (switch_init()) return *err = WEFT_ENOMEM, NULL;
     inited = true;
   }
   weft_co *co = free_cos;
   if (co) free_cos = co->next;
-  else if (!(co = malloc(sizeof *co))) return WEFT_ENOMEM;
+  else if (!(co = malloc(sizeof *co))) return *err = WEFT_ENOMEM, NULL;
   memset(co, 0, sizeof *co);
   co->fn = fn;
   co->arg = arg;
@@ -167,7 +167,7 @@ weft_id weft_spawn(weft_fn fn, void *arg, const weft_opts *opts) {
     switch_release(co);
     co->next = free_cos;
     free_cos = co;
-    return WEFT_ENOMEM;
+    return *err = WEFT_ENOMEM, NULL;
   }
   if (o.name) strncpy(co->name, o.name, sizeof co->name - 1); /* else named on demand */
   S.live++;
@@ -176,7 +176,13 @@ weft_id weft_spawn(weft_fn fn, void *arg, const weft_opts *opts) {
   co_list_push(&S.ready, co);
   SCHED_EVENT(WEFT_EV_SPAWN, co, 0);
   if (!S.in_tick) weft_host_wake(); /* spawned from JS: make sure it runs */
-  return co->id;
+  return co;
+}
+
+weft_id weft_spawn(weft_fn fn, void *arg, const weft_opts *opts) {
+  int err;
+  weft_co *co = sched_spawn(fn, arg, opts, &err);
+  return co ? co->id : err;
 }
 
 /* Look a coroutine up for join/detach, with the error for a missing one. */
@@ -377,10 +383,11 @@ EMSCRIPTEN_KEEPALIVE int weft__boot(int argc, char **argv) {
   main_argc = argc;
   main_argv = argv;
   S.in_tick = true; /* no wake request: we run the tick ourselves */
-  weft_id id = weft_spawn(main_entry, NULL, &(weft_opts){.name = "main", .stack_size = MAIN_STACK});
+  int err;
+  weft_co *co = sched_spawn(main_entry, NULL, &(weft_opts){.name = "main", .stack_size = MAIN_STACK}, &err);
   S.in_tick = false;
-  if (id < 0) return id;
-  registry_get(id)->flags |= CO_MAIN;
+  if (!co) return err;
+  co->flags |= CO_MAIN;
   S.booted = true;
   weft__tick();
   return 0;

@@ -18,7 +18,6 @@ int sync_wait(sync_q *s) {
 void sync_wake(sync_q *s, int value) {
   weft_co *co = s->q.head;
   co_list_remove(&s->q, co); /* sched_make_ready links it into the run queue */
-  co->wait = WAIT_NONE;
   sched_make_ready(co, value);
   if (!S.in_tick) weft_host_wake();
 }
