@@ -39,15 +39,11 @@ fi
 # emcc's JS optimizer needs acorn, which Debian ships outside any node's path.
 export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
 
-# ---- flags (documented in README.md: "Building your own program") -----------
+# ---- flags ---------------------------------------------------------------
+# The runtime library is compiled here; programs are linked by bin/weft-cc.mjs,
+# which holds the link flags (documented in docs/building.md).
 CFLAGS=(-O2 -Wall -Wextra -Wno-unused-parameter -I"$ROOT/runtime/include")
-WEFT_LDFLAGS=(
-  -sASYNCIFY -sMODULARIZE -sEXPORT_ES6 -sENVIRONMENT=web,worker -sINVOKE_RUN=0
-  -sALLOW_MEMORY_GROWTH -sMAXIMUM_MEMORY=4GB
-  --js-library "$ROOT/runtime/js/library_weft.js"
-  -sEXPORTED_FUNCTIONS=_weft__boot,_weft__tick,_weft__timer_fired,_weft__recover,_weft__current,_weft__settle,_weft__invoke,_weft__cancel_export,_malloc,_free
-  -sEXPORTED_RUNTIME_METHODS=lengthBytesUTF8,stringToUTF8,UTF8ToString
-)
+WEFT_CC=(node "$ROOT/bin/weft-cc.mjs")
 
 # ---- the runtime library --------------------------------------------------
 LIB=$OUT/lib/libweft.a
@@ -71,12 +67,12 @@ link() {
   local name=$1 out=$OUT/$1 src=$2
   shift 2
   mkdir -p "$(dirname "$out")"
-  if [ -f "$out" ] && [ "$out" -nt "$src" ] && [ "$out" -nt "$LIB" ] &&
-     [ "$out" -nt runtime/js/library_weft.js ] && [ "$out" -nt build.sh ]; then
+  if [ -f "$out" ] && [ "$out" -nt "$src" ] && [ "$out" -nt "$LIB" ] && [ "$out" -nt runtime/js/library_weft.js ] &&
+     [ "$out" -nt build.sh ] && [ "$out" -nt bin/weft-cc.mjs ]; then
     return 0
   fi
   echo "  link $name" >&2
-  emcc "${CFLAGS[@]}" "$src" "$LIB" -o "$out" "${WEFT_LDFLAGS[@]}" "$@"
+  "${WEFT_CC[@]}" -Wall -Wextra -Wno-unused-parameter "$src" -o "$out" "$@"
 }
 
 for src in wasm-tests/*.c; do
@@ -87,10 +83,10 @@ link tests/faults-checked.mjs wasm-tests/faults.c -sSTACK_OVERFLOW_CHECK=2
 # ...and with a main C stack small enough for an unwind to outgrow the scratch area.
 link tests/faults-smallstack.mjs wasm-tests/faults.c -sTOTAL_STACK=512KB
 # The model-based test under AddressSanitizer (runtime compiled with it too).
-if [ ! -f "$OUT/tests/model-asan.mjs" ] || [ -n "$(find wasm-tests/model.c runtime/src runtime/js/library_weft.js -newer "$OUT/tests/model-asan.mjs")" ]; then
+if [ ! -f "$OUT/tests/model-asan.mjs" ] || [ -n "$(find wasm-tests/model.c runtime/src runtime/js/library_weft.js bin/weft-cc.mjs -newer "$OUT/tests/model-asan.mjs")" ]; then
   echo "  link tests/model-asan.mjs" >&2
-  emcc -O1 -g -fsanitize=address -I"$ROOT/runtime/include" wasm-tests/model.c runtime/src/*.c \
-    -o "$OUT/tests/model-asan.mjs" "${WEFT_LDFLAGS[@]}" -sINITIAL_MEMORY=512MB
+  "${WEFT_CC[@]}" --runtime-src -O1 -g -fsanitize=address wasm-tests/model.c \
+    -o "$OUT/tests/model-asan.mjs" -sINITIAL_MEMORY=512MB
 fi
 for src in bench/*.c; do
   [ "$(basename "$src")" = fibers.c ] && continue

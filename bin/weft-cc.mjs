@@ -1,0 +1,160 @@
+#!/usr/bin/env node
+// weft-cc — compiles and links C files with the weft runtime into an ES
+// module plus its .wasm, choosing the Asyncify flags so that only code that
+// can reach a suspend point is instrumented. The flags live here once:
+// build.sh links every test, benchmark and demo program through this file.
+//
+//   weft-cc [options] file.c... -o out.mjs [emcc flags...]
+//
+// See `weft-cc --help` and docs/building.md.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const lib = join(root, 'build/lib/libweft.a');
+
+const usage = `usage: weft-cc [options] file.c... -o out.mjs [emcc flags...]
+
+Compiles C files with weft and writes out.mjs (an ES module) and out.wasm.
+Load it with: import { run } from 'weft'; await run('./out.mjs').
+
+options:
+  --ignore-indirect  assume no indirect call (function pointer) reaches a
+                     suspending weft call, except the runtime's own and the
+                     functions named with --suspends: smaller, faster code
+  --suspends=f,g     with --ignore-indirect: functions to instrument anyway:
+                     each one whose function-pointer call can suspend, and
+                     every function between it and the coroutine's entry
+  --debug            -O0 -g, and Emscripten's stack checker on every frame:
+                     a C stack overflow is caught where it happens
+  --runtime-src      compile the runtime from runtime/src with these flags
+                     instead of linking the prebuilt library (e.g. for
+                     -fsanitize=address)
+  --print-flags      print the emcc command and exit
+  -h, --help         this text
+Other arguments (-O3, -I, -D, -s..., .c/.o/.a files) go to emcc as they
+are; -sEXPORTED_FUNCTIONS and -sASYNCIFY_ADD/REMOVE lists are merged with
+weft's own.`;
+
+/** Runtime entry points the JS host calls (runtime/js/weft.mjs). */
+export const exportedFunctions = ['_weft__boot', '_weft__tick', '_weft__timer_fired', '_weft__recover',
+  '_weft__current', '_weft__settle', '_weft__invoke', '_weft__cancel_export', '_malloc', '_free'];
+
+/**
+ * Functions that hold an indirect call but never sit on a suspended
+ * coroutine's stack. Asyncify cannot see that, and would instrument them
+ * and every caller: the scheduler, the switch and the host's entry points;
+ * the dynCall_ thunks JS uses; and musl's stdio, whose FILE callbacks are
+ * JS system calls that never suspend. (Missing names only cost size.)
+ */
+export const neverSuspends = ['weft__boot', 'weft__tick', 'weft__timer_fired', 'weft__settle',
+  'weft__invoke', 'weft__recover', 'sched_spawn', 'sched_finish', 'registry_each', 'weft_spawn',
+  'weft_get_stats', 'dynCall_*', 'legalstub$dynCall_*',
+  'fflush', '__fwritex', '__towrite', '__toread', '__shgetc', '__uflow', 'puts', 'printf_core',
+  '__vfprintf_internal', 'pop_arg', 'fclose', 'fseeko', '__fseeko_unlocked', 'ftello', '__stdio_exit'];
+
+/**
+ * The runtime's own indirect calls that can reach a suspend point. A
+ * coroutine's first function is called by the (uninstrumented) scheduler,
+ * so only trampolines inside a coroutine need naming: the one that runs a
+ * WEFT_EXPORT function.
+ */
+export const runtimeSuspends = ['export_entry_run'];
+
+/** Split argv into weft-cc's options and emcc's arguments. */
+export function parseArgs(argv) {
+  const o = { debug: false, suspends: [], lean: false, runtimeSrc: false, print: false, help: false,
+    out: null, add: [], remove: [], exports: [], rest: [] };
+  const list = (s) => s.replace(/^\[|\]$/g, '').split(',').map((x) => x.trim().replace(/^['"]|['"]$/g, '')).filter(Boolean);
+  for (let i = 0; i < argv.length; i++) {
+    let a = argv[i];
+    if (a === '-s' && i + 1 < argv.length) a = `-s${argv[++i]}`; // emcc's "-s NAME=VALUE"
+    const m = a.match(/^-s ?(ASYNCIFY_ADD|ASYNCIFY_REMOVE|EXPORTED_FUNCTIONS)=(.*)$/);
+    if (a === '--debug') o.debug = true;
+    else if (a === '--ignore-indirect') o.lean = true;
+    else if (a === '--runtime-src') o.runtimeSrc = true;
+    else if (a === '--print-flags') o.print = true;
+    else if (a === '-h' || a === '--help') o.help = true;
+    else if (a === '--suspends') o.suspends.push(...list(argv[++i] ?? ''));
+    else if (a.startsWith('--suspends=')) o.suspends.push(...list(a.slice(11)));
+    else if (a === '-o') o.out = argv[++i];
+    else if (a.startsWith('-o') && a.length > 2) o.out = a.slice(2);
+    else if (m) o[{ ASYNCIFY_ADD: 'add', ASYNCIFY_REMOVE: 'remove', EXPORTED_FUNCTIONS: 'exports' }[m[1]]].push(...list(m[2]));
+    else o.rest.push(a);
+  }
+  return o;
+}
+
+/** The emcc argument list for parsed options `o`. */
+export function emccArgs(o) {
+  const optimized = o.rest.some((a) => /^-O[0-3sz]$/.test(a));
+  const inputs = o.runtimeSrc
+    ? readdirSync(join(root, 'runtime/src')).filter((f) => f.endsWith('.c')).sort().map((f) => join(root, 'runtime/src', f))
+    : [lib];
+  const remove = [...neverSuspends, ...o.remove];
+  const add = [...(o.lean ? [...runtimeSuspends, ...o.suspends] : []), ...o.add];
+  const asyncify = [
+    ...(o.lean ? ['-sASYNCIFY_IGNORE_INDIRECT'] : []),
+    `-sASYNCIFY_REMOVE=${remove.join(',')}`,
+    ...(add.length ? [`-sASYNCIFY_ADD=${add.join(',')}`] : []),
+  ];
+  return [
+    // (Emscripten's ASSERTIONS would refuse to start in Node: the module is
+    // built for web and worker, and weft's host loads it everywhere.)
+    ...(o.debug ? ['-O0', '-g', '-sASSERTIONS=0', '-sSTACK_OVERFLOW_CHECK=2'] : optimized ? [] : ['-O2']),
+    `-I${join(root, 'runtime/include')}`,
+    ...o.rest.filter((a) => !a.startsWith('-s')), ...inputs, // the library after the objects that use it
+    '-o', o.out,
+    // Suspension is weft's own: no import suspends (emcc adds its defaults,
+    // for emscripten_sleep and friends, which weft programs don't call).
+    '-sASYNCIFY', '-sASYNCIFY_IMPORTS=[]', ...asyncify,
+    '-sMODULARIZE', '-sEXPORT_ES6', '-sENVIRONMENT=web,worker', '-sINVOKE_RUN=0',
+    '-sALLOW_MEMORY_GROWTH', '-sMAXIMUM_MEMORY=4GB',
+    '--js-library', join(root, 'runtime/js/library_weft.js'),
+    `-sEXPORTED_FUNCTIONS=${[...new Set([...exportedFunctions, ...o.exports])].join(',')}`,
+    '-sEXPORTED_RUNTIME_METHODS=lengthBytesUTF8,stringToUTF8,UTF8ToString',
+    ...o.rest.filter((a) => a.startsWith('-s')), // the user's settings win
+  ];
+}
+
+function main(argv) {
+  const o = parseArgs(argv);
+  if (o.help) {
+    console.log(usage);
+    return 0;
+  }
+  const fail = (msg) => {
+    console.error(`weft-cc: ${msg}`);
+    return 2;
+  };
+  if (!o.out) return fail(`no output named (-o out.mjs)\n${usage}`);
+  if (!/\.m?js$/.test(o.out)) return fail(`the output must be an ES module (out.mjs), not ${o.out}; its .wasm is written beside it`);
+  const args = emccArgs(o);
+  if (o.print) {
+    console.log(['emcc', ...args].map((a) => (/[\s$*]/.test(a) ? `'${a}'` : a)).join(' '));
+    return 0;
+  }
+  if (!o.runtimeSrc && !existsSync(lib)) return fail(`the prebuilt runtime ${lib} is missing; run build.sh in ${root}`);
+  // Debian's emcc runs its JS optimizer with a module (acorn) it ships
+  // outside any node's search path.
+  const env = { ...process.env };
+  if (existsSync('/usr/share/nodejs')) env.NODE_PATH = ['/usr/share/nodejs', env.NODE_PATH].filter(Boolean).join(':');
+  const r = spawnSync('emcc', args, { stdio: ['inherit', 'inherit', 'pipe'], env, encoding: 'utf8' });
+  // Drop two warnings that are noise here: main() is reached through the
+  // runtime's weft__boot, and the remove list names functions a given
+  // program may not contain.
+  process.stderr.write((r.stderr ?? '').split('\n')
+    .filter((l) => !/"_main" is not in EXPORTED_FUNCTIONS|removelist contained a non-existing function/.test(l))
+    .join('\n'));
+  if (r.error?.code === 'ENOENT') {
+    return fail('emcc was not found on PATH: install Emscripten (Debian/Ubuntu: sudo apt-get install emscripten binaryen)');
+  }
+  if (r.error) return fail(r.error.message);
+  return r.status ?? 1;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === (await import('node:fs')).realpathSync(process.argv[1])) {
+  process.exitCode = main(process.argv.slice(2));
+}
