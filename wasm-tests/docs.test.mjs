@@ -67,7 +67,7 @@ function slug(heading) {
 function anchorsOf(text) {
   const seen = new Map();
   const anchors = new Set();
-  for (const m of stripCode(text).matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
+  for (const m of stripFences(text).matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
     const base = slug(m[1]);
     const n = seen.get(base) ?? 0;
     seen.set(base, n + 1);
@@ -76,9 +76,14 @@ function anchorsOf(text) {
   return anchors;
 }
 
-/** The text without fenced blocks and inline code, where brackets are not links. */
+/** The text without fenced blocks (their lines are not headings or links). */
+function stripFences(text) {
+  return text.replace(/^[ \t]*```[\s\S]*?^[ \t]*```[ \t]*$/gm, '');
+}
+
+/** ...and without inline code, where brackets are not links. */
 function stripCode(text) {
-  return text.replace(/^```[\s\S]*?^```[ \t]*$/gm, '').replace(/`[^`\n]*`/g, '');
+  return stripFences(text).replace(/`[^`\n]*`/g, '');
 }
 
 function linksOf(text) {
