@@ -82,18 +82,4 @@ for (const scenario of Object.keys(bridgeChecks)) {
   });
 }
 
-test('the demo page runs its program and stays live', async () => {
-  const demo = await browser.newPage();
-  await demo.goto(`${baseUrl}/web/`);
-  await demo.waitForFunction(() => /exited/.test(document.getElementById('status').textContent), null, { timeout: 20000 });
-  assert.equal(await demo.textContent('#status'), 'exited with status 0');
-  const lines = (await demo.textContent('#out')).trim().split('\n');
-  const woke = lines.filter((l) => l.startsWith('value ')).map((l) => Number(l.split(' ')[1]));
-  assert.deepEqual(woke, [1, 2, 3, 4, 5, 6, 7, 8, 9], 'sleep sort order');
-  assert.ok(lines.some((l) => /^ping-pong: \d+ switches/.test(l)));
-  assert.equal(lines.at(-1), 'demo finished');
-  // The page's JS clock kept running while C coroutines slept.
-  assert.ok(Number(await demo.textContent('#clock')) > 1000);
-  await demo.screenshot({ path: new URL('../build/demo.png', import.meta.url).pathname });
-  await demo.close();
-});
+// The demo page (web/) has its own test: browser-demo.test.mjs.

@@ -1,11 +1,13 @@
 // server.mjs — the project's HTTP server on 127.0.0.1: serves the
 // repository's files (the demo page, the JS host, built programs) with the
-// right types. `npm start` runs it for the demo; the browser tests start it
-// on a free port. Run directly: node web/server.mjs [port]
+// right types, and the demo crawler's synthetic site (web/site.mjs, under
+// /demo/site/). `npm start` runs it for the demo; the browser tests start
+// it on a free port. Run directly: node web/server.mjs [port]
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { siteRoutes } from './site.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const types = {
@@ -35,7 +37,7 @@ async function serveFile(req, res) {
  * `routes(req, res)` may answer a request first (returning true). */
 export function startServer({ port = 0, host = '127.0.0.1', routes } = {}) {
   const server = createServer((req, res) => {
-    if (routes?.(req, res)) return;
+    if (routes?.(req, res) || siteRoutes(req, res)) return;
     if (req.url === '/') {
       res.writeHead(302, { location: '/web/' }).end();
       return;
