@@ -102,7 +102,9 @@ int weft_detach(weft_id id);
  * through its frames (like pthread_exit). Only returns on error (WEFT_ENOTCO). */
 int weft_exit(void *result);
 
-/* Let every other ready coroutine run once, then continue. Stays in wasm. Suspends. */
+/* Let every other ready coroutine run once, then continue. Stays in wasm.
+ * Returns 0, WEFT_ENOTCO or WEFT_ECANCELED; deadline scopes do not bound
+ * it. Suspends. */
 int weft_yield(void);
 
 /* Wait until the host event loop has had a turn (pending DOM events,
@@ -159,7 +161,8 @@ int weft_call(const char *name, const char *sig, ...);
 
 /* Declare a host function from C source:
  *   WEFT_JS_FUNCTION(delay_double, async (ms, x) => { ...; return x * 2; })
- * defines it for weft_call("delay_double", "dd>d", ...). */
+ * defines it for weft_call("delay_double", "dd>d", ...), at start-up.
+ * The macro uses EM_JS: include <emscripten.h> before this header. */
 #define WEFT_JS_FUNCTION(name, ...)                                         \
   EM_JS(void, weft_define_js_##name, (void),                                \
         { Module["weftHost"].define(#name, __VA_ARGS__); })                   \
@@ -173,21 +176,29 @@ int weft_call(const char *name, const char *sig, ...);
  * a Promise of its result. A negative return rejects the promise with a
  * WeftError (message: weft_args_fail's, or the code's description). */
 
-typedef struct weft_args weft_args;
-typedef int (*weft_export_fn)(weft_args *a);
+typedef struct weft_args weft_args;         /* one call from JS */
+typedef int (*weft_export_fn)(weft_args *a); /* 0, or < 0 to reject */
 
+/* The call's arguments, valid until the export returns: JS numbers and
+ * booleans are doubles, strings are UTF-8, Uint8Array/ArrayBuffer are
+ * bytes, other objects are handles (freed when the call ends); null and
+ * undefined have no type. Each reader returns its "not" value for an index
+ * out of range or of another type. */
 int weft_args_count(const weft_args *a);
 int32_t weft_args_int(const weft_args *a, int i);          /* 0 if not a number */
 double weft_args_double(const weft_args *a, int i);        /* NaN if not a number */
 const char *weft_args_string(const weft_args *a, int i);   /* NULL if not a string */
 const void *weft_args_bytes(const weft_args *a, int i, size_t *len); /* NULL if not bytes */
 weft_handle weft_args_handle(const weft_args *a, int i);   /* 0 if not a handle */
+/* Set what the call's promise resolves with (replacing an earlier one). */
 void weft_return_int(weft_args *a, int32_t v);
 void weft_return_double(weft_args *a, double v);
 void weft_return_string(weft_args *a, const char *s);      /* copied */
 void weft_return_bytes(weft_args *a, const void *p, size_t n); /* copied */
-void weft_return_handle(weft_args *a, weft_handle h);
-int weft_args_fail(weft_args *a, int err, const char *message); /* returns err */
+void weft_return_handle(weft_args *a, weft_handle h);      /* h stays live */
+/* Reject the call's promise with WeftError(err, message); err >= 0 becomes
+ * WEFT_EINVAL, message is copied (NULL: weft_strerror(err)). Returns the code. */
+int weft_args_fail(weft_args *a, int err, const char *message);
 /* In an export consumed from JS as an async iterator
  * (for await (const v of program.iterate("name", ...))): hand the value set
  * with weft_return_* to JS and wait until JS asks for the next one. Returns
@@ -195,6 +206,7 @@ int weft_args_fail(weft_args *a, int err, const char *message); /* returns err *
  * WEFT_EINVAL when the export was started by program.call. Suspends. */
 int weft_args_yield(weft_args *a);
 
+/* What WEFT_EXPORT calls at start-up; `name` is kept, not copied. */
 void weft_register_export(const char *name, weft_export_fn fn);
 #define WEFT_EXPORT(name)                                                    \
   int name(weft_args *a);                                                   \
@@ -282,12 +294,16 @@ int weft_select(weft_case *cases, int n, double timeout_ms);
  * weft_gen_yield. weft_gen_free cancels a producer that has not finished. */
 
 typedef struct weft_gen weft_gen;
+/* Spawn the producer (detached, named "generator"); NULL on bad arguments
+ * or no memory. */
 weft_gen *weft_gen_new(weft_fn fn, void *arg, size_t elem_size);
 /* 0 with the next value, WEFT_ECLOSED when the producer has finished. Suspends. */
 int weft_gen_next(weft_gen *g, void *out);
 /* From inside the producer: hand a value over; waits until it is taken.
  * WEFT_EINVAL outside a producer; WEFT_ECANCELED once the consumer let go. */
 int weft_gen_yield(const void *value);
+/* Release the generator (do not use it afterwards); a running producer is
+ * cancelled and frees it when it exits. */
 int weft_gen_free(weft_gen *g);
 
 /* ---- synchronization ----------------------------------------------------------
@@ -302,9 +318,9 @@ int weft_mutex_unlock(weft_mutex *m);   /* WEFT_EINVAL if the caller does not ho
 int weft_mutex_free(weft_mutex *m);     /* WEFT_EBUSY while held or waited on */
 
 typedef struct weft_sem weft_sem;
-weft_sem *weft_sem_new(int count);
+weft_sem *weft_sem_new(int count);      /* NULL if count < 0 */
 int weft_sem_acquire(weft_sem *s);      /* Suspends while the count is 0. */
-int weft_sem_release(weft_sem *s);
+int weft_sem_release(weft_sem *s);      /* to the first waiter, else count + 1 */
 int weft_sem_free(weft_sem *s);
 
 typedef struct weft_event weft_event;
@@ -330,6 +346,7 @@ int weft_waitgroup_free(weft_waitgroup *w);
 
 typedef struct weft_group weft_group;
 weft_group *weft_group_new(void);
+/* weft_spawn into the group; children are always detached. */
 weft_id weft_group_spawn(weft_group *g, weft_fn fn, void *arg, const weft_opts *opts);
 int weft_group_wait(weft_group *g);     /* 0 or the first failure. Suspends. */
 int weft_group_cancel(weft_group *g);   /* cancel every child */
@@ -351,7 +368,7 @@ int weft_group_free(weft_group *g);
  *   rc = weft_fetch(url, NULL, &r);     // WEFT_ETIMEDOUT after 250 ms
  *   if (weft_scope_exit(&s)) ...        // 1: this scope's deadline expired
  */
-int weft_cancel(weft_id id);
+int weft_cancel(weft_id id);   /* 0, WEFT_ESRCH, WEFT_EJOINED; never suspends */
 
 typedef struct weft_scope { double at, outer; weft_id owner; } weft_scope;
 int weft_scope_enter(weft_scope *s, double ms);  /* WEFT_ENOTCO, WEFT_EINVAL */
@@ -370,14 +387,18 @@ typedef struct weft_info {
   size_t stack_bytes;     /* its C stack (or, compact, the part kept) */
 } weft_info;
 
-/* Fill up to `max` entries (ordered by id); returns how many coroutines exist. */
+/* Fill up to `max` entries (ordered by id; which ones, when `max` is less
+ * than the count, is unspecified); returns how many coroutines exist,
+ * finished ones not yet joined included. weft_list(NULL, 0) counts. */
 int weft_list(weft_info *out, int max);
 /* Print the list as a table to stderr. */
 void weft_dump(void);
 
 /* Events for tools such as the demo's visualizer; the hook runs in the
  * scheduler, never inside a coroutine, and must not suspend. `detail` is
- * the wait kind for WEFT_EV_SUSPEND. */
+ * the wait kind for WEFT_EV_SUSPEND (0 weft_yield, 1 sleep, 2 join, 3 host
+ * turn, 4 channel, 5 sync object or group, 6 JS call, 7 fetch, 8 body
+ * read), the exit code for WEFT_EV_EXIT, else 0. A NULL hook removes it. */
 enum { WEFT_EV_SPAWN, WEFT_EV_SUSPEND, WEFT_EV_RESUME, WEFT_EV_EXIT };
 typedef void (*weft_hook)(int event, weft_id id, int detail, void *ctx);
 void weft_set_hook(weft_hook hook, void *ctx);
