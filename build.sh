@@ -92,15 +92,22 @@ for src in bench/*.c; do
   [ "$(basename "$src")" = fibers.c ] && continue
   link "bench/$(basename "${src%.c}").mjs" "$src"
 done
+# plain OUTPUT SOURCE [flags...]: a baseline built with emcc alone, no weft.
+plain() {
+  local out=$OUT/$1 src=$2
+  shift 2
+  [ -f "$out" ] && [ "$out" -nt "$src" ] && [ "$out" -nt build.sh ] && return 0
+  echo "  link $1 (plain emcc)" >&2
+  mkdir -p "$(dirname "$out")"
+  emcc -O2 "$src" -o "$out" -sMODULARIZE -sEXPORT_ES6 -sENVIRONMENT=web,worker -sINVOKE_RUN=0 \
+    -sEXPORTED_FUNCTIONS=_main -sEXPORTED_RUNTIME_METHODS=callMain "$@"
+}
 # Emscripten's own Fibers, the baseline the switch benchmark compares with.
-if [ -f bench/fibers.c ]; then
-  mkdir -p "$OUT/bench"
-  if [ ! -f "$OUT/bench/fibers.mjs" ] || [ bench/fibers.c -nt "$OUT/bench/fibers.mjs" ]; then
-    echo "  link bench/fibers.mjs" >&2
-    emcc -O2 bench/fibers.c -o "$OUT/bench/fibers.mjs" -sASYNCIFY -sMODULARIZE -sEXPORT_ES6 \
-      -sENVIRONMENT=web,worker -sEXPORTED_FUNCTIONS=_main -sEXPORTED_RUNTIME_METHODS=callMain -sINVOKE_RUN=0
-  fi
-fi
+plain bench/fibers.mjs bench/fibers.c -sASYNCIFY
+# The Asyncify tax: the SHA-256 kernel without weft, and the weft program
+# linked without the Asyncify pass.
+plain bench/sha256-plain.mjs bench/sha256.c -DSHA_PLAIN -sALLOW_MEMORY_GROWTH
+link bench/sha256-noasyncify.mjs bench/sha256.c -sASYNCIFY=0
 for src in examples/*.c; do
   link "examples/$(basename "${src%.c}").mjs" "$src"
 done

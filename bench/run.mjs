@@ -4,7 +4,8 @@
 //   node bench/run.mjs            every Node, every benchmark
 //   node bench/run.mjs --here     only the Node running this script
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { load } from '../runtime/js/weft.mjs';
 import { startFixture } from '../wasm-tests/http-fixture.mjs';
@@ -38,9 +39,11 @@ async function kernelOf(name, args, options = {}) {
 }
 const kernel = (...args) => kernelOf('core', args);
 
-async function fiberSwap(n) {
-  const { default: factory } = await import(new URL('fibers.mjs', build).href);
-  const bytes = readFileSync(new URL('fibers.wasm', build));
+/** Run main() of a baseline built with plain emcc (no weft); returns its
+ * first line. */
+async function plainMain(name, args) {
+  const { default: factory } = await import(new URL(`${name}.mjs`, build).href);
+  const bytes = readFileSync(new URL(`${name}.wasm`, build));
   const out = [];
   const mod = await factory({
     noInitialRun: true,
@@ -50,9 +53,11 @@ async function fiberSwap(n) {
       return {};
     },
   });
-  mod.callMain([String(n)]);
-  return fields(out[0]).ns_per_swap;
+  mod.callMain(args.map(String));
+  return out[0];
 }
+
+const fiberSwap = async (n) => fields(await plainMain('fibers', [n])).ns_per_swap;
 
 async function awaitHop(n) {
   const t0 = performance.now();
@@ -238,3 +243,42 @@ const jsAsync = await best(3, async () => {
 });
 console.log(`(i) ${J} concurrent JS→C coroutine calls: ${fmt(jsToC)} ms (${fmt((jsToC * 1e3) / J, 2)} µs each) ` +
   `vs ${J} JS async calls ${fmt(jsAsync)} ms`);
+
+// ---- the Asyncify tax: a CPU kernel in a weft-cc build ------------------------
+const MiB = quick ? 16 : 64;
+const shaArgs = (mode) => [mode, MiB, 2];
+const shaLine = (line) => ({ mbps: Number(line.match(/mb_per_s=(\S+)/)[1]), digest: line.match(/digest=(\w+)/)[1] });
+async function shaWeft(name, mode) {
+  const out = [];
+  await (await load(new URL(`${name}.mjs`, build), { stdout: (l) => out.push(l) })).run(shaArgs(mode).map(String));
+  return shaLine(out[0]);
+}
+const expected = (() => { // the same xorshift32 bytes, hashed by Node's crypto
+  const data = new Uint8Array(MiB << 20);
+  let x = 2463534242;
+  for (let i = 0; i < data.length; i++) {
+    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    data[i] = x & 255;
+  }
+  return createHash('sha256').update(data).digest('hex');
+})();
+const shaBest = { weft: 0, bare: 0, plain: 0 };
+for (let round = 0; round < 3; round++) { // interleaved, so drift hits all three alike
+  const runs = {
+    weft: await shaWeft('sha256', 'yield'),
+    bare: await shaWeft('sha256-noasyncify', 'noyield'),
+    plain: shaLine(await plainMain('sha256-plain', shaArgs('noyield'))),
+  };
+  for (const [k, r] of Object.entries(runs)) {
+    if (r.digest !== expected) throw new Error(`sha256 ${k}: digest ${r.digest}, expected ${expected}`);
+    shaBest[k] = Math.max(shaBest[k], r.mbps);
+  }
+}
+const size = (name) => statSync(new URL(`${name}.wasm`, build)).size;
+const [sw8, sb8, sp8] = [size('sha256'), size('sha256-noasyncify'), size('sha256-plain')];
+console.log(`(m) Asyncify tax, SHA-256 over ${MiB} MiB (digests checked against node:crypto):\n` +
+  `    weft-cc build, hashed by a coroutine that yields every MiB: ${fmt(shaBest.weft)} MB/s; ` +
+  `same program linked without Asyncify: ${fmt(shaBest.bare)} MB/s; kernel alone, plain emcc: ${fmt(shaBest.plain)} MB/s\n` +
+  `    throughput ${ratio(shaBest.weft, shaBest.plain)} the plain kernel, ${ratio(shaBest.weft, shaBest.bare)} without Asyncify (target ≥ 0.95×)\n` +
+  `    .wasm ${sw8} B vs ${sb8} B without Asyncify: ${ratio(sw8, sb8)} (target ≤ 1.15×); ` +
+  `the kernel alone is ${sp8} B (${ratio(sw8, sp8)}: the runtime's own code)`);

@@ -13,9 +13,10 @@ var weftImports = {};
 });
 
 // The Asyncify pass rewrites calls to these intrinsics into its own
-// functions; these bodies only run if the program was linked without it.
+// functions; without the pass they are imports, and these bodies (the host
+// passes them as the "asyncify" module) stop a coroutine that suspends.
 ['start_unwind', 'stop_unwind', 'start_rewind', 'stop_rewind'].forEach(function (name) {
-  weftImports[name] = function () { throw new Error('weft: link with -sASYNCIFY'); };
+  weftImports[name] = function () { throw new Error('weft: this program was linked without -sASYNCIFY, so it cannot suspend'); };
 });
 
 // -sSTACK_OVERFLOW_CHECK builds call this when a frame would cross the

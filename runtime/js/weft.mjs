@@ -150,6 +150,9 @@ export async function load(moduleUrl, options = {}) {
     print: (line) => host.stdout(line),
     printErr: (line) => host.stderr(line),
     instantiateWasm(imports, receive) {
+      // A program linked without the Asyncify pass still imports its
+      // intrinsics: library_weft.js's stubs, which throw if called.
+      imports.asyncify ??= imports.env;
       WebAssembly.instantiate(bytes, imports).then((r) => {
         host.raw = r.instance.exports;
         receive(r.instance, r.module);
