@@ -120,14 +120,14 @@ test('cancelling a row ends that coroutine as cancelled', { timeout: 60000 }, as
 });
 
 test('a deadline expires a slow fetch with a timeout', { timeout: 60000 }, async () => {
-  await page.fill('#deadline-ms', '700');
+  await page.fill('#deadline-ms', '1500'); // long enough to see it waiting, on a loaded machine too
   await page.click('#deadline-fetch');
-  const job = await until(async () => (await rows('live')).find((r) => r.name === 'slow fetch in 700 ms'
+  const job = await until(async () => (await rows('live')).find((r) => r.name === 'slow fetch in 1500 ms'
     && r.state === 'blocked' && r.waits === 'fetch /demo/site/slow.html'), 'the job waiting for its fetch');
   const done = await until(async () => (await rows('finished')).find((r) => r.id === job.id), 'the job to end');
   assert.equal(done.state, 'timed-out');
-  const [, took] = done.waits.match(/^deadline expired after (\d+) ms \(deadline 700 ms\)$/) ?? [];
-  assert.ok(Number(took) >= 700 && Number(took) < 4000, `took ${took} ms (the page answers after 4 s): ${done.waits}`);
+  const [, took] = done.waits.match(/^deadline expired after (\d+) ms \(deadline 1500 ms\)$/) ?? [];
+  assert.ok(Number(took) >= 1500 && Number(took) < 4000, `took ${took} ms (the page answers after 4 s): ${done.waits}`);
   await page.screenshot({ path: new URL('../build/demo.png', import.meta.url).pathname, fullPage: true });
 });
 

@@ -22,9 +22,9 @@
 typedef struct {
   weft_id id;
   char role[16];     /* "crawler", "ticker", ... */
-  char note[48];     /* what it is doing, written by the coroutine itself */
+  char note[64];     /* what it is doing, written by the coroutine itself */
   char ended[16];    /* "done", "cancelled", "timed-out", "failed"; "" while running */
-  char outcome[48];
+  char outcome[80];  /* how it ended, in words */
   uint32_t resumes;
   double since;      /* time of its last spawn, resume or suspend */
   int cancel_asked;
