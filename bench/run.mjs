@@ -246,7 +246,7 @@ console.log(`(i) ${J} concurrent JS→C coroutine calls: ${fmt(jsToC)} ms (${fmt
 
 // ---- the Asyncify tax: a CPU kernel in a weft-cc build ------------------------
 const MiB = quick ? 16 : 64;
-const shaArgs = (mode) => [mode, MiB, 2];
+const shaArgs = (mode) => [mode, MiB, 3]; // 3 rounds: V8 tiers a function up between calls
 const shaLine = (line) => ({ mbps: Number(line.match(/mb_per_s=(\S+)/)[1]), digest: line.match(/digest=(\w+)/)[1] });
 async function shaWeft(name, mode) {
   const out = [];
