@@ -20,6 +20,7 @@ function setNum(id, value, text = count(value)) {
   el.dataset.value = value;
   if (el.textContent !== text) el.textContent = text;
 }
+const esc = (text) => String(text).replace(/[<&"]/g, (c) => `&#${c.charCodeAt(0)};`);
 function setText(el, text) { if (el.textContent !== text) el.textContent = text; }
 function print(line) {
   output.push(line);
@@ -58,7 +59,7 @@ function makeRow(nCells) {
 }
 
 function nameCell(td, r) {
-  const html = `${r.name.replace(/[<&]/g, (c) => `&#${c.charCodeAt(0)};`)}${r.role ? `<span class="role ${r.role}">${r.role}</span>` : ''}`;
+  const html = `${esc(r.name)}${r.role ? `<span class="role ${esc(r.role)}">${esc(r.role)}</span>` : ''}`;
   if (td.innerHTML !== html) td.innerHTML = html;
 }
 
@@ -146,9 +147,9 @@ function renderHost(snap) {
   const st = program.stats();
   setNum('host-ops', snap.stats.host_ops, `${snap.stats.host_ops} · ${st.handles}`);
   $('host-timers').innerHTML = timers.map((t) =>
-    `<li><span>setTimeout: ${t.who}</span><span>due in ${ms(Math.max(0, t.due - now))}</span></li>`).join('');
+    `<li><span>setTimeout: ${esc(t.who)}</span><span>due in ${ms(Math.max(0, t.due - now))}</span></li>`).join('');
   $('host-fetches').innerHTML = fetches.map((f) =>
-    `<li><span>fetch ${f.url}</span><span>${ms(now - f.t0)}</span></li>`).join('');
+    `<li><span>fetch ${esc(f.url)}</span><span>${ms(now - f.t0)}</span></li>`).join('');
 }
 
 function renderWork(snap) {
