@@ -6,6 +6,7 @@
 #   ./build.sh            build what is out of date
 #   ./build.sh --clean    rebuild everything
 #   ./build.sh --deps     only install what is missing
+#   ./build.sh --lib      only the runtime library (what the npm package ships)
 set -euo pipefail
 shopt -s nullglob
 cd "$(dirname "$0")"
@@ -30,7 +31,10 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 if [ ! -d node_modules ] || [ package.json -nt node_modules ] || [ package-lock.json -nt node_modules ]; then
   echo "build.sh: installing npm packages" >&2
-  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+  # npm ci wants every platform's optional packages (rollup's, esbuild's) in
+  # the lock; a registry that lists only some of them makes it refuse, and
+  # npm install then does the same job from the lock.
+  npm ci --no-audit --no-fund || npm install --no-audit --no-fund
   touch node_modules
 fi
 [ "${1:-}" = --deps ] && exit 0
@@ -60,6 +64,8 @@ if [ ! -f "$LIB" ] || [ -n "$(find "${objs[@]}" -newer "$LIB")" ]; then
   rm -f "$LIB"
   emar rcs "$LIB" "${objs[@]}"
 fi
+
+[ "${1:-}" = --lib ] && exit 0
 
 # ---- programs -------------------------------------------------------------
 # link OUTPUT SOURCE [extra emcc flags...]: rebuilt when older than its inputs.

@@ -7,18 +7,12 @@ import { chromium } from 'playwright-core';
 import { startFixture } from './http-fixture.mjs';
 import { bridgeChecks } from './bridge-checks.mjs';
 import { checks } from './checks.mjs';
-import { assertNoLeaks } from './helpers.mjs';
+import { assertNoLeaks, chromiumOptions } from './helpers.mjs';
 
 let browser;
 let fx;
 let page;
 let baseUrl;
-
-export const chromiumOptions = {
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run',
-    '--disable-component-update', '--disable-sync', '--disable-quic'],
-};
 
 before(async () => {
   fx = await startFixture();

@@ -5,6 +5,13 @@ import { load } from '../runtime/js/weft.mjs';
 
 export const buildDir = new URL('../build/', import.meta.url);
 
+/** Debian's Chromium, headless, for playwright-core's chromium.launch(). */
+export const chromiumOptions = {
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run',
+    '--disable-component-update', '--disable-sync', '--disable-quic'],
+};
+
 /** Run build/tests/NAME.mjs with `args`; `setup(program)` runs before
  * main; `functions` are host functions for weft_call. */
 export async function runProgram(name, args = [], { setup, functions } = {}) {

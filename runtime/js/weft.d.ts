@@ -56,6 +56,13 @@ export declare class Program {
    * weft_return_*, rejects with a WeftError. Any number may be in flight.
    */
   call(name: string, ...args: unknown[]): Promise<number | string | Uint8Array | object | undefined>;
+  /**
+   * Consume WEFT_EXPORT function `name`, which hands values out with
+   * weft_args_yield, as an async iterator. Leaving a `for await` loop early
+   * cancels the coroutine (its pending weft_args_yield returns
+   * WEFT_ECANCELED); a failure rejects the pending next() with a WeftError.
+   */
+  iterate(name: string, ...args: unknown[]): AsyncIterableIterator<number | string | Uint8Array | object | undefined>;
   /** Register host function `name` for weft_call. */
   define(name: string, fn: HostFunction): void;
   /** Live host resources, for leak checks. */

@@ -125,7 +125,8 @@ class Host {
 
 async function readWasm(url) {
   if (isNode && url.protocol === 'file:') {
-    const { readFile } = await import('node:fs/promises');
+    const fs = 'node:fs/promises'; // opaque to bundlers building for the web
+    const { readFile } = await import(/* @vite-ignore */ fs);
     return readFile(url);
   }
   const response = await fetch(url);
