@@ -187,7 +187,7 @@ static void *ticker(void *arg) {
   for (long n = 1;; n++) {
     note("every %.0f ms: tick %ld", period, n - 1);
     int rc = weft_sleep(period);
-    if (rc) return outcome(rc, "stopped after %ld ticks", n - 1), NULL;
+    if (rc) return outcome(rc, "stopped after %ld tick%s", n - 1, n == 2 ? "" : "s"), NULL;
     G.ticks++;
   }
 }
@@ -219,22 +219,27 @@ static void *producer(void *arg) {
 }
 
 static void *squarer(void *arg) {
-  for (int n; weft_chan_recv(numbers, &n) == 0;) {
+  int n, rc;
+  while ((rc = weft_chan_recv(numbers, &n)) == 0) {
     note("squaring %d", n);
     long long sq = (long long)n * n;
-    if (weft_sleep(200 + rnd(500)) || weft_chan_send(squares, &sq)) break; /* the "work" */
+    if ((rc = weft_sleep(200 + rnd(500))) || (rc = weft_chan_send(squares, &sq))) break; /* the "work" */
     G.squared++;
     note("sent %d^2 = %lld", n, sq);
   }
+  outcome(rc, "%s", weft_strerror(rc));
   return NULL;
 }
 
 static void *consumer(void *arg) {
-  for (long long v; weft_chan_recv(squares, &v) == 0;) {
+  long long v;
+  int rc;
+  while ((rc = weft_chan_recv(squares, &v)) == 0) {
     G.consumed++;
     G.sum += v;
     note("%ld squares, sum %lld", G.consumed, G.sum);
   }
+  outcome(rc, "%s", weft_strerror(rc));
   return NULL;
 }
 
