@@ -12,12 +12,13 @@ export const chromiumOptions = {
     '--disable-component-update', '--disable-sync', '--disable-quic'],
 };
 
-/** Run build/tests/NAME.mjs with `args`; `setup(program)` runs before
- * main; `functions` are host functions for weft_call. */
+/** Run build/tests/NAME.mjs (or the program at URL `name`) with `args`;
+ * `setup(program)` runs before main; `functions` are host functions for
+ * weft_call. */
 export async function runProgram(name, args = [], { setup, functions } = {}) {
   const stdout = [];
   const stderr = [];
-  const program = await load(new URL(`tests/${name}.mjs`, buildDir), {
+  const program = await load(name instanceof URL ? name : new URL(`tests/${name}.mjs`, buildDir), {
     stdout: (line) => stdout.push(line),
     stderr: (line) => stderr.push(line),
     functions,

@@ -13,10 +13,17 @@ var weftImports = {};
 });
 
 // The Asyncify pass rewrites calls to these intrinsics into its own
-// functions; without the pass they are imports, and these bodies (the host
-// passes them as the "asyncify" module) stop a coroutine that suspends.
-['start_unwind', 'stop_unwind', 'start_rewind', 'stop_rewind'].forEach(function (name) {
-  weftImports[name] = function () { throw new Error('weft: this program was linked without -sASYNCIFY, so it cannot suspend'); };
+// functions; without the pass they stay imports, and the host passes these
+// bodies as the "asyncify" module. Starting an unwind is the one that
+// matters: it stops the coroutine that tried to suspend. The others only
+// run when the runtime resets Asyncify's state, which is then a no-op.
+weftImports.start_unwind = function () {
+  var e = new Error('this program was linked without -sASYNCIFY, so it cannot suspend');
+  e.weftCode = -13; // WEFT_EJS: a JS exception, not a trap of the unwind
+  throw e;
+};
+['stop_unwind', 'start_rewind', 'stop_rewind'].forEach(function (name) {
+  weftImports[name] = function () {};
 });
 
 // -sSTACK_OVERFLOW_CHECK builds call this when a frame would cross the

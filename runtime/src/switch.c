@@ -347,8 +347,10 @@ void switch_recover(int err, const char *what) {
     X.scratch->cur = (char *)(X.scratch + 1); /* or stop_unwind traps again */
     asyncify_stop_unwind();
     X.unwinding = false;
-    err = WEFT_ESAVEAREA;
-    what = "its stack did not fit the save area while unwinding";
+    if (err == WEFT_EHOST) { /* a trap: Asyncify's bound check */
+      err = WEFT_ESAVEAREA;
+      what = "its stack did not fit the save area while unwinding";
+    }
   } else if (X.rewinding) {
     X.scratch->cur = X.scratch->end = (char *)(X.scratch + 1);
     asyncify_start_rewind(X.scratch); /* point Asyncify at a sane header */
