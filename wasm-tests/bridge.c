@@ -4,7 +4,6 @@
  * against the test server (argv[2] is its base URL). One scenario per
  * argv[1]; wasm-tests/bridge.test.mjs checks what each prints.
  */
-#include <emscripten.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

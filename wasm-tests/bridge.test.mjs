@@ -62,6 +62,16 @@ test('a failing C coroutine rejects its promise with a readable error', async ()
   noLeaks(program);
 });
 
+test('a program whose main has returned still serves calls from JS', async () => {
+  const program = await load(new URL('tests/bridge.mjs', buildDir), { functions: hostFunctions });
+  assert.equal(await program.run(['idle']), 0);
+  const late = program.call('nap_then_double', 21);
+  const never = new Promise((_, reject) => setTimeout(() => reject(new Error('the call never settled')), 10000).unref());
+  assert.equal(await Promise.race([late, never]), 42);
+  assert.deepEqual(await Promise.all([1, 2, 3].map((x) => program.call('nap_then_double', x))), [2, 4, 6]);
+  noLeaks(program);
+});
+
 test('a C generator is consumed with for await; an early break cancels the producer', async () => {
   const program = await load(new URL('tests/bridge.mjs', buildDir), { functions: hostFunctions });
   const all = [];

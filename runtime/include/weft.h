@@ -21,6 +21,7 @@
 #define WEFT_H
 
 #include <emscripten/em_js.h>
+#include <emscripten/em_macros.h> /* EMSCRIPTEN_KEEPALIVE, for the macros below */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -161,8 +162,7 @@ int weft_call(const char *name, const char *sig, ...);
 
 /* Declare a host function from C source:
  *   WEFT_JS_FUNCTION(delay_double, async (ms, x) => { ...; return x * 2; })
- * defines it for weft_call("delay_double", "dd>d", ...), at start-up.
- * The macro uses EM_JS: include <emscripten.h> before this header. */
+ * defines it for weft_call("delay_double", "dd>d", ...), at start-up. */
 #define WEFT_JS_FUNCTION(name, ...)                                         \
   EM_JS(void, weft_define_js_##name, (void),                                \
         { Module["weftHost"].define(#name, __VA_ARGS__); })                   \
