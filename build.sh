@@ -117,8 +117,10 @@ link bench/sha256-noasyncify.mjs bench/sha256.c -sASYNCIFY=0
 for src in examples/*.c; do
   link "examples/$(basename "${src%.c}").mjs" "$src"
 done
+# The demo includes the files in web/demo/: rebuilt when any is newer.
 for src in web/*.c; do
-  [ -e "$src" ] || continue
+  out=$OUT/web/$(basename "${src%.c}").mjs
+  [ -f "$out" ] && [ -n "$(find web/demo -newer "$out")" ] && rm -f "$out"
   link "web/$(basename "${src%.c}").mjs" "$src"
 done
 echo "build.sh: done ($OUT)" >&2

@@ -8,12 +8,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { startServer } from '../web/server.mjs';
+import { chromiumOptions } from './helpers.mjs';
 
-const chromiumOptions = {
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run',
-    '--disable-component-update', '--disable-sync', '--disable-quic'],
-};
 const WAIT_MS = 30000; // the machine is shared and noisy
 
 let browser;
