@@ -416,8 +416,9 @@ typedef struct weft_stats {
   uint32_t sleeping;    /* in the timer heap */
   uint32_t host_timers; /* host timers armed right now (0 or 1) */
   uint32_t host_ops;    /* host operations (promises, fetches) in flight */
-  size_t held_bytes;    /* bytes held by suspended coroutines: save areas,
-                           C stacks and control blocks */
+  size_t held_bytes;    /* bytes held by unfinished coroutines (running,
+                           ready or suspended): control blocks, save
+                           areas and C stacks */
 } weft_stats;
 
 void weft_get_stats(weft_stats *out);
