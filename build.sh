@@ -7,6 +7,7 @@
 #   ./build.sh --clean    rebuild everything
 #   ./build.sh --deps     only install what is missing
 #   ./build.sh --lib      only the runtime library (what the npm package ships)
+#   ./build.sh --demo     only the library and the demo page's program
 set -euo pipefail
 shopt -s nullglob
 cd "$(dirname "$0")"
@@ -31,10 +32,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 if [ ! -d node_modules ] || [ package.json -nt node_modules ] || [ package-lock.json -nt node_modules ]; then
   echo "build.sh: installing npm packages" >&2
-  # npm ci wants every platform's optional packages (rollup's, esbuild's) in
-  # the lock; a registry that lists only some of them makes it refuse, and
-  # npm install then does the same job from the lock.
-  npm ci --no-audit --no-fund || npm install --no-audit --no-fund
+  # Not npm ci: it wants every platform's optional packages (rollup's,
+  # esbuild's) in the lock, and a registry that lists only some refuses it.
+  npm install --no-audit --no-fund
   touch node_modules
 fi
 [ "${1:-}" = --deps ] && exit 0
@@ -81,6 +81,21 @@ link() {
   "${WEFT_CC[@]}" -Wall -Wextra -Wno-unused-parameter "$src" -o "$out" "$@"
 }
 
+# The demo page's program; it includes the files in web/demo/, so it is
+# relinked when any of them is newer.
+build_demo() {
+  for src in web/*.c; do
+    local out=$OUT/web/$(basename "${src%.c}").mjs
+    [ -f "$out" ] && [ -n "$(find web/demo -newer "$out")" ] && rm -f "$out"
+    link "web/$(basename "${src%.c}").mjs" "$src"
+  done
+}
+if [ "${1:-}" = --demo ]; then
+  build_demo
+  echo "build.sh: done ($OUT/web)" >&2
+  exit 0
+fi
+
 for src in wasm-tests/*.c; do
   link "tests/$(basename "${src%.c}").mjs" "$src"
 done
@@ -117,10 +132,5 @@ link bench/sha256-noasyncify.mjs bench/sha256.c -sASYNCIFY=0
 for src in examples/*.c; do
   link "examples/$(basename "${src%.c}").mjs" "$src"
 done
-# The demo includes the files in web/demo/: rebuilt when any is newer.
-for src in web/*.c; do
-  out=$OUT/web/$(basename "${src%.c}").mjs
-  [ -f "$out" ] && [ -n "$(find web/demo -newer "$out")" ] && rm -f "$out"
-  link "web/$(basename "${src%.c}").mjs" "$src"
-done
+build_demo
 echo "build.sh: done ($OUT)" >&2

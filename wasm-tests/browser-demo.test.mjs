@@ -104,6 +104,17 @@ test('the counters grow and the page clock keeps ticking', { timeout: 60000 }, a
   await until(async () => Number(await page.textContent('#clock')) > clock + 500, 'the page clock');
 });
 
+test('the walkthrough quotes live rows and counters', { timeout: 60000 }, async () => {
+  const text = (id) => page.textContent(`#${id}`);
+  await until(async () => /^Row #\d+ “page .*”, waiting for “fetch \/demo\/site\//.test(await text('ex-fetch')), 'a fetching row quoted');
+  await until(async () => /^bar got 5 and 6; row #\d+ “generator” waits for “send on/.test(await text('ex-gen')), 'the generator quoted');
+  assert.match(await text('ex-loop'), /^Right now \d+ coroutines are in the timer heap, the browser holds [1-9]\d* timer\(s\)/);
+  const unwinds = Number((await text('ex-unwind')).match(/^So far: ([\d,]+) unwinds/)[1].replace(/,/g, ''));
+  assert.ok(unwinds > 0);
+  await until(async () => Number((await text('ex-unwind')).match(/^So far: ([\d,]+) unwinds/)[1].replace(/,/g, '')) > unwinds, 'the quoted count to grow');
+  assert.match(await text('ex-rewind'), /^[\d,]+ rewinds so far\.$/);
+});
+
 test('cancelling a row ends that coroutine as cancelled', { timeout: 60000 }, async () => {
   const ticker = (await rows('live')).find((r) => r.name === 'ticker 1 s');
   assert.ok(ticker?.canCancel, 'the ticker has a cancel button');
@@ -149,5 +160,6 @@ test('stop ends the program, and nothing went wrong on the page', { timeout: 600
   await until(async () => /exited/.test(await page.textContent('#status')), 'the program to exit');
   assert.equal(await page.textContent('#status'), 'exited with status 0');
   assert.match(await page.textContent('#log'), /weft demo: stopped/);
+  assert.doesNotMatch(await page.textContent('#log'), /\[page\]/, 'the page reported no failure of its own');
   assert.deepEqual(problems, []);
 });

@@ -365,6 +365,7 @@ WEFT_EXPORT(weft_demo_deadline) {
   if (!kind || !(ms >= 0) || !arg) return free(arg), weft_args_fail(a, WEFT_EINVAL, "deadline: kind, ms");
   *arg = ms;
   int crawl = !strcmp(kind, "crawl");
+  if (!crawl && strcmp(kind, "fetch")) return free(arg), weft_args_fail(a, WEFT_EINVAL, "deadline: kind is fetch or crawl");
   char name[24];
   snprintf(name, sizeof name, "%s %.0f ms", crawl ? "crawl in" : "slow fetch in", ms);
   weft_id id = spawn(crawl ? crawler : deadline_job, arg, name, 0);

@@ -20,7 +20,8 @@ const types = {
 async function serveFile(req, res) {
   const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
   const file = normalize(join(root, path.endsWith('/') ? path + 'index.html' : path));
-  if (!file.startsWith(root) || file.split(sep).includes('node_modules')) {
+  const parts = file.slice(root.length).split(sep);
+  if (!file.startsWith(root) || parts.includes('node_modules') || parts.some((p) => p.startsWith('.'))) {
     res.writeHead(403).end('forbidden');
     return;
   }
@@ -51,7 +52,19 @@ export function startServer({ port = 0, host = '127.0.0.1', routes } = {}) {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const port = Number(process.argv[2] ?? process.env.PORT ?? 8080);
-  const { url } = await startServer({ port });
-  console.log(`weft demo: ${url}/web/`);
+  const arg = process.argv[2] ?? process.env.PORT ?? '8080';
+  const port = Number(arg);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`weft demo: "${arg}" is not a port number; try: npm start -- 8090`);
+    process.exit(2);
+  }
+  try {
+    const { url } = await startServer({ port });
+    console.log(`weft demo: ${url}/web/`);
+  } catch (e) {
+    console.error(e.code === 'EADDRINUSE'
+      ? `weft demo: port ${port} is in use; pick another: npm start -- 8090 (or PORT=8090 npm start)`
+      : `weft demo: cannot listen on port ${port}: ${e.message}`);
+    process.exit(1);
+  }
 }

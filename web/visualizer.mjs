@@ -177,7 +177,7 @@ function renderWalkthrough(snap) {
     : `bar got ${got[0] || '…'} and ${got[1] || '…'}`);
   setText($('ex-loop'), `Right now ${snap.stats.sleeping} coroutines are in the timer heap, the browser holds ${probe.timers.size} timer(s) for them, and ${probe.fetches.size} fetch() request(s) are in flight.`);
   const s = snap.stats;
-  setText($('ex-unwind'), `So far: ${count(s.unwinds)} unwinds, ${bytes(s.saved_bytes)} saved in total; suspended coroutines hold ${bytes(s.held_bytes)} now.`);
+  setText($('ex-unwind'), `So far: ${count(s.unwinds)} unwinds, ${bytes(s.saved_bytes)} saved in total; unfinished coroutines hold ${bytes(s.held_bytes)} now.`);
   setText($('ex-rewind'), `${count(s.rewinds)} rewinds so far.`);
 }
 

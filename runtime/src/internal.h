@@ -5,6 +5,8 @@
  *   timer.c   the timer heap and the one host timer armed for it
  *   registry.c  id -> coroutine map
  *   report.c  error strings, fatal coroutine errors, deadlock report
+ *   bridge.c, fetch.c  host operations, weft_call, exports, fetch
+ *   chan.c, sync.c, gen.c, group.c  the toolkit built on the kernel
  *   host.h    the imports the JS host provides
  */
 #ifndef WEFT_INTERNAL_H
@@ -19,9 +21,9 @@ typedef enum {
   WAIT_SLEEP,    /* in the timer heap, wait_obj unused */
   WAIT_JOIN,     /* wait_obj: the coroutine being joined */
   WAIT_HOST,     /* weft_yield_host: until the host's next turn */
-  /* Host operations; wait_obj: the op id, co->what: what it is about. */
   WAIT_CHAN,     /* channel ops / select: co->waiters[0..nwaiters) */
   WAIT_SYNC,     /* mutex, semaphore, event, wait group, group: wait_obj is a sync_q */
+  /* Host operations; wait_obj: the op id, co->what: what it is about. */
   WAIT_JS_CALL,  /* weft_call: co->what is the function's name */
   WAIT_FETCH,    /* weft_fetch: co->what is the URL */
   WAIT_BODY,     /* weft_response_read */

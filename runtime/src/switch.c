@@ -3,14 +3,14 @@
  *
  * A coroutine runs as a call from the scheduler: switch_resume() points the
  * C stack pointer at the coroutine's own stack and calls co_entry(). When the
- * coroutine suspends, switch_suspend() starts an Asyncify unwind: every
+ * coroutine suspends, weft__suspend() (or weft_yield()) starts an Asyncify unwind: every
  * instrumented frame between it and co_entry() writes its locals into the
  * scratch save area and returns, until co_entry() returns to switch_resume(),
  * which stops the unwind and copies the frames (and, for compact coroutines,
  * the used part of the shared C stack) into the coroutine's right-sized save
  * block. Resuming is the mirror image: start a rewind from that block and
  * call co_entry() again; each frame restores its locals and re-enters the
- * call it was in, down to switch_suspend(), which stops the rewind and
+ * call it was in, down to the suspend point, which stops the rewind and
  * returns the wake value. No JS frame is ever on this path.
  *
  * The functions here that call the intrinsics are not instrumented by the
