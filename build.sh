@@ -46,7 +46,8 @@ export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
 # ---- flags ---------------------------------------------------------------
 # The runtime library is compiled here; programs are linked by bin/weft-cc.mjs,
 # which holds the link flags (documented in docs/building.md).
-CFLAGS=(-O2 -Wall -Wextra -Wno-unused-parameter -I"$ROOT/runtime/include")
+WARN=(-Wall -Wextra -Wno-unused-parameter)
+CFLAGS=(-O2 "${WARN[@]}" -I"$ROOT/runtime/include")
 WEFT_CC=(node "$ROOT/bin/weft-cc.mjs")
 
 # ---- the runtime library --------------------------------------------------
@@ -68,25 +69,25 @@ fi
 [ "${1:-}" = --lib ] && exit 0
 
 # ---- programs -------------------------------------------------------------
-# link OUTPUT SOURCE [extra emcc flags...]: rebuilt when older than its inputs.
+# link OUTPUT SOURCE [extra emcc flags...]: rebuilt when older than its inputs,
+# which include the files in a folder named like the source (web/demo/ for
+# web/demo.c), for a program that #includes parts of itself.
 link() {
-  local name=$1 out=$OUT/$1 src=$2
+  local name=$1 out=$OUT/$1 src=$2 parts=${2%.c}
   shift 2
   mkdir -p "$(dirname "$out")"
   if [ -f "$out" ] && [ "$out" -nt "$src" ] && [ "$out" -nt "$LIB" ] && [ "$out" -nt runtime/js/library_weft.js ] &&
-     [ "$out" -nt build.sh ] && [ "$out" -nt bin/weft-cc.mjs ]; then
+     [ "$out" -nt build.sh ] && [ "$out" -nt bin/weft-cc.mjs ] &&
+     { [ ! -d "$parts" ] || [ -z "$(find "$parts" -newer "$out")" ]; }; then
     return 0
   fi
   echo "  link $name" >&2
-  "${WEFT_CC[@]}" -Wall -Wextra -Wno-unused-parameter "$src" -o "$out" "$@"
+  "${WEFT_CC[@]}" "${WARN[@]}" "$src" -o "$out" "$@"
 }
 
-# The demo page's program; it includes the files in web/demo/, so it is
-# relinked when any of them is newer.
+# The demo page's program.
 build_demo() {
   for src in web/*.c; do
-    local out=$OUT/web/$(basename "${src%.c}").mjs
-    [ -f "$out" ] && [ -n "$(find web/demo -newer "$out")" ] && rm -f "$out"
     link "web/$(basename "${src%.c}").mjs" "$src"
   done
 }

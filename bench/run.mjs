@@ -30,13 +30,15 @@ if (!process.argv.includes('--here')) {
 // ---- helpers --------------------------------------------------------------
 const fields = (line) => Object.fromEntries([...line.matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1], Number(m[2])]));
 
-/** Run one kernel of bench/NAME.c; returns the figures of its first line. */
-async function kernelOf(name, args, options = {}) {
+/** Run bench/NAME.mjs with `args`; returns the first line it printed. */
+async function firstLine(name, args, options = {}) {
   const out = [];
   const program = await load(new URL(`${name}.mjs`, build), { stdout: (l) => out.push(l), ...options });
   await program.run(args.map(String));
-  return fields(out[0]);
+  return out[0];
 }
+/** Run one kernel of bench/NAME.c; returns the figures of its first line. */
+const kernelOf = async (name, args, options) => fields(await firstLine(name, args, options));
 const kernel = (...args) => kernelOf('core', args);
 
 /** Run main() of a baseline built with plain emcc (no weft); returns its
@@ -248,11 +250,7 @@ console.log(`(i) ${J} concurrent JS→C coroutine calls: ${fmt(jsToC)} ms (${fmt
 const MiB = quick ? 16 : 64;
 const shaArgs = (mode) => [mode, MiB, 3]; // 3 rounds: V8 tiers a function up between calls
 const shaLine = (line) => ({ mbps: Number(line.match(/mb_per_s=(\S+)/)[1]), digest: line.match(/digest=(\w+)/)[1] });
-async function shaWeft(name, mode) {
-  const out = [];
-  await (await load(new URL(`${name}.mjs`, build), { stdout: (l) => out.push(l) })).run(shaArgs(mode).map(String));
-  return shaLine(out[0]);
-}
+const shaWeft = async (name, mode) => shaLine(await firstLine(name, shaArgs(mode)));
 const expected = (() => { // the same xorshift32 bytes, hashed by Node's crypto
   const data = new Uint8Array(MiB << 20);
   let x = 2463534242;

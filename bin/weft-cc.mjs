@@ -8,7 +8,7 @@
 //
 // See `weft-cc --help` and docs/building.md.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -71,7 +71,7 @@ export function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     let a = argv[i];
     if (a === '-s' && i + 1 < argv.length) a = `-s${argv[++i]}`; // emcc's "-s NAME=VALUE"
-    const m = a.match(/^-s ?(ASYNCIFY_ADD|ASYNCIFY_REMOVE|EXPORTED_FUNCTIONS)=(.*)$/);
+    const m = a.match(/^-s(ASYNCIFY_ADD|ASYNCIFY_REMOVE|EXPORTED_FUNCTIONS)=(.*)$/);
     if (a === '--debug') o.debug = true;
     else if (a === '--ignore-indirect') o.lean = true;
     else if (a === '--runtime-src') o.runtimeSrc = true;
@@ -155,6 +155,6 @@ function main(argv) {
   return r.status ?? 1;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === (await import('node:fs')).realpathSync(process.argv[1])) {
+if (process.argv[1] && fileURLToPath(import.meta.url) === realpathSync(process.argv[1])) {
   process.exitCode = main(process.argv.slice(2));
 }

@@ -213,9 +213,6 @@ EMSCRIPTEN_KEEPALIVE int weft__invoke(const char *name, weft_val *vals, int n, i
   weft_args *a = calloc(1, sizeof *a);
   if (!a) return WEFT_ENOMEM;
   *a = (weft_args){.vals = vals, .n = n, .call = call, .fn = e->fn};
-  /* A program whose main and coroutines all returned still serves calls:
-   * the scheduler runs again until this one has finished too. */
-  if (S.finished && S.main_done) S.finished = false;
   int err;
   weft_co *co = sched_spawn(export_entry_run, a, &(weft_opts){.name = name, .flags = WEFT_DETACHED}, &err);
   if (!co) {

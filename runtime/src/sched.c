@@ -172,6 +172,9 @@ weft_co *sched_spawn(weft_fn fn, void *arg, const weft_opts *opts, int *err) {
   if (o.name) strncpy(co->name, o.name, sizeof co->name - 1); /* else named on demand */
   S.live++;
   S.st.spawned++;
+  /* A program whose main and coroutines all returned still serves the
+   * host's calls: the scheduler runs again until this one is done too. */
+  if (S.finished && S.main_done) S.finished = false;
   co->state = CO_READY;
   co_list_push(&S.ready, co);
   SCHED_EVENT(WEFT_EV_SPAWN, co, 0);

@@ -1,6 +1,6 @@
 /*
  * inspect.c — the demo's view of its own coroutines, included by web/demo.c
- * (build.sh relinks the demo when a file in web/demo/ changes).
+ * (build.sh relinks the demo when a file in web/demo/ changes: link()).
  *
  *   - a table of what the demo knows about each live coroutine (its role, a
  *     live note, how often it was resumed, since when it is in its state),
