@@ -4,7 +4,8 @@
  *
  * However many coroutines sleep, the host has at most one timer armed, for
  * the earliest deadline; timer_sync_host() re-arms or clears it when that
- * deadline changes, at the end of each tick. Deadlines that are already due
+ * deadline changes, at the end of each tick (and clears it at once when the
+ * last sleeper leaves). Deadlines that are already due
  * are handled inside the tick and never cost a host timer.
  */
 #include <math.h>
@@ -68,9 +69,14 @@ void timer_remove(weft_co *co) {
   uint32_t i = (uint32_t)co->heap_index;
   weft_co *last = heap[--count];
   co->heap_index = -1;
-  if (i == count) return;
-  if (i > 0 && before(last, heap[(i - 1) / 2])) sift_up(i, last);
-  else sift_down(i, last);
+  if (i < count) {
+    if (i > 0 && before(last, heap[(i - 1) / 2])) sift_up(i, last);
+    else sift_down(i, last);
+  }
+  /* The last sleeper is gone (woken inside a tick, or cancelled): clear the
+   * host timer now rather than at the end of the tick, so that no one in
+   * this tick sees a timer armed for nothing. */
+  if (!count && armed != INFINITY) timer_sync_host();
 }
 
 uint32_t timer_count(void) { return count; }
