@@ -8,16 +8,23 @@
 #   ./build.sh --deps     only install what is missing
 #   ./build.sh --lib      only the runtime library (what the npm package ships)
 #   ./build.sh --demo     only the library and the demo page's program
+#
+# Environment: EMCC names another Emscripten's emcc (emar is taken from its
+# folder), and WEFT_BUILD another output folder; wasm-tests/run.mjs builds
+# with a second toolchain that way. Switching toolchains in one folder
+# rebuilds everything.
 set -euo pipefail
 shopt -s nullglob
 cd "$(dirname "$0")"
 ROOT=$PWD
-OUT=$ROOT/build
+OUT=${WEFT_BUILD:-$ROOT/build}
 
 # ---- toolchain ------------------------------------------------------------
 missing=()
-command -v emcc >/dev/null || missing+=(emscripten)
-command -v wasm-opt >/dev/null || missing+=(binaryen)
+if [ -z "${EMCC:-}" ]; then
+  command -v emcc >/dev/null || missing+=(emscripten)
+  command -v wasm-opt >/dev/null || missing+=(binaryen)
+fi
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
@@ -40,6 +47,10 @@ fi
 [ "${1:-}" = --deps ] && exit 0
 [ "${1:-}" = --clean ] && rm -rf "$OUT"
 
+EMCC=${EMCC:-emcc}
+EMAR=$(dirname "$(command -v "$EMCC")")/emar
+export EMCC
+
 # emcc's JS optimizer needs acorn, which Debian ships outside any node's path.
 export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
 
@@ -51,19 +62,31 @@ CFLAGS=(-O2 "${WARN[@]}" -I"$ROOT/runtime/include")
 WEFT_CC=(node "$ROOT/bin/weft-cc.mjs")
 
 # ---- the runtime library --------------------------------------------------
+# Stamped with the Emscripten version that built it: weft-cc links this
+# library only with the same version, and another version here rebuilds all.
+version=$("$EMCC" --version | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -1)
+if [ -f "$OUT/lib/emscripten-version" ] && [ "$(cat "$OUT/lib/emscripten-version")" != "$version" ]; then
+  echo "build.sh: Emscripten $version replaces $(cat "$OUT/lib/emscripten-version") in $OUT: rebuilding all" >&2
+  rm -rf "$OUT"
+fi
 LIB=$OUT/lib/libweft.a
+export WEFT_LIB=$LIB
 mkdir -p "$OUT/lib" "$OUT/obj"
+echo "$version" > "$OUT/lib/emscripten-version.new"
+cmp -s "$OUT/lib/emscripten-version.new" "$OUT/lib/emscripten-version" 2>/dev/null ||
+  mv "$OUT/lib/emscripten-version.new" "$OUT/lib/emscripten-version"
+rm -f "$OUT/lib/emscripten-version.new"
 objs=()
 for src in runtime/src/*.c; do
   obj=$OUT/obj/$(basename "${src%.c}").o
   objs+=("$obj")
   if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ -n "$(find runtime/src/*.h runtime/include -newer "$obj")" ]; then
-    emcc "${CFLAGS[@]}" -c "$src" -o "$obj"
+    "$EMCC" "${CFLAGS[@]}" -c "$src" -o "$obj"
   fi
 done
 if [ ! -f "$LIB" ] || [ -n "$(find "${objs[@]}" -newer "$LIB")" ]; then
   rm -f "$LIB"
-  emar rcs "$LIB" "${objs[@]}"
+  "$EMAR" rcs "$LIB" "${objs[@]}"
 fi
 
 [ "${1:-}" = --lib ] && exit 0
@@ -121,7 +144,7 @@ plain() {
   [ -f "$out" ] && [ "$out" -nt "$src" ] && [ "$out" -nt build.sh ] && return 0
   echo "  link $1 (plain emcc)" >&2
   mkdir -p "$(dirname "$out")"
-  emcc -O2 "$src" -o "$out" -sMODULARIZE -sEXPORT_ES6 -sENVIRONMENT=web,worker -sINVOKE_RUN=0 \
+  "$EMCC" -O2 "$src" -o "$out" -sMODULARIZE -sEXPORT_ES6 -sENVIRONMENT=web,worker -sINVOKE_RUN=0 \
     -sEXPORTED_FUNCTIONS=_main -sEXPORTED_RUNTIME_METHODS=callMain "$@"
 }
 # Emscripten's own Fibers, the baseline the switch benchmark compares with.

@@ -8,17 +8,25 @@
 //
 // See `weft-cc --help` and docs/building.md.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const lib = join(root, 'build/lib/libweft.a');
+
+/** The oldest Emscripten weft is tested with (docs/building.md). */
+export const oldestEmscripten = '3.1.6';
 
 const usage = `usage: weft-cc [options] file.c... -o out.mjs [emcc flags...]
 
 Compiles C files with weft and writes out.mjs (an ES module) and out.wasm.
 Load it with: import { run } from 'weft'; await run('./out.mjs').
+
+environment:
+  EMCC      the emcc to run (default: emcc on PATH, e.g. from emsdk_env.sh)
+  WEFT_LIB  a libweft.a built with that emcc (default: the package's own
+            build/lib/libweft.a when it was built with the same Emscripten
+            version; otherwise the runtime is compiled from runtime/src)
 
 options:
   --ignore-indirect  assume no indirect call (function pointer) reaches a
@@ -41,6 +49,31 @@ weft's own.`;
 /** Runtime entry points the JS host calls (runtime/js/weft.mjs). */
 export const exportedFunctions = ['_weft__boot', '_weft__tick', '_weft__timer_fired', '_weft__recover',
   '_weft__current', '_weft__settle', '_weft__invoke', '_weft__cancel_export', '_malloc', '_free'];
+
+/** The Emscripten version `emcc` reports, as "X.Y.Z", or null. */
+export function emccVersion(emcc, env = process.env) {
+  const r = spawnSync(emcc, ['--version'], { encoding: 'utf8', env });
+  if (r.error) throw r.error;
+  return (r.stdout ?? '').match(/\b(\d+\.\d+\.\d+)\b/)?.[1] ?? null;
+}
+
+/** -1, 0 or 1 as version a is older than, equal to or newer than b. */
+export function compareVersions(a, b) {
+  const x = a.split('.').map(Number), y = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+  return 0;
+}
+
+/** The prebuilt library to link for Emscripten `version`, or null to
+ * compile the runtime from source: objects built by another Emscripten may
+ * not match this one's system libraries. */
+export function prebuiltLibrary(version, env = process.env) {
+  if (env.WEFT_LIB) return env.WEFT_LIB;
+  const lib = join(root, 'build/lib/libweft.a');
+  const stamp = join(root, 'build/lib/emscripten-version');
+  if (!existsSync(lib) || !existsSync(stamp)) return null;
+  return readFileSync(stamp, 'utf8').trim() === version ? lib : null;
+}
 
 /**
  * Functions that hold an indirect call but never sit on a suspended
@@ -66,7 +99,7 @@ export const runtimeSuspends = ['export_entry_run'];
 /** Split argv into weft-cc's options and emcc's arguments. */
 export function parseArgs(argv) {
   const o = { debug: false, suspends: [], lean: false, runtimeSrc: false, print: false, help: false,
-    out: null, add: [], remove: [], exports: [], rest: [] };
+    out: null, lib: null, add: [], remove: [], exports: [], rest: [] };
   const list = (s) => s.replace(/^\[|\]$/g, '').split(',').map((x) => x.trim().replace(/^['"]|['"]$/g, '')).filter(Boolean);
   for (let i = 0; i < argv.length; i++) {
     let a = argv[i];
@@ -90,9 +123,9 @@ export function parseArgs(argv) {
 /** The emcc argument list for parsed options `o`. */
 export function emccArgs(o) {
   const optimized = o.rest.some((a) => /^-O[0-3sz]$/.test(a));
-  const inputs = o.runtimeSrc
+  const inputs = o.runtimeSrc || !o.lib
     ? readdirSync(join(root, 'runtime/src')).filter((f) => f.endsWith('.c')).sort().map((f) => join(root, 'runtime/src', f))
-    : [lib];
+    : [o.lib];
   const remove = [...neverSuspends, ...o.remove];
   const add = [...(o.lean ? [...runtimeSuspends, ...o.suspends] : []), ...o.add];
   const asyncify = [
@@ -112,9 +145,12 @@ export function emccArgs(o) {
     '-sASYNCIFY', '-sASYNCIFY_IMPORTS=[]', ...asyncify,
     '-sMODULARIZE', '-sEXPORT_ES6', '-sENVIRONMENT=web,worker', '-sINVOKE_RUN=0',
     '-sALLOW_MEMORY_GROWTH', '-sMAXIMUM_MEMORY=4GB',
+    // weft unwinds into the idle low part of the main C stack (see
+    // runtime/src/switch.c); Emscripten's default shrank to 64 KB in 3.1.27.
+    // TOTAL_STACK is the name every version accepts.
+    '-sTOTAL_STACK=5MB',
     '--js-library', join(root, 'runtime/js/library_weft.js'),
     `-sEXPORTED_FUNCTIONS=${[...new Set([...exportedFunctions, ...o.exports])].join(',')}`,
-    '-sEXPORTED_RUNTIME_METHODS=lengthBytesUTF8,stringToUTF8,UTF8ToString',
     ...o.rest.filter((a) => a.startsWith('-s')), // the user's settings win
   ];
 }
@@ -131,26 +167,39 @@ function main(argv) {
   };
   if (!o.out) return fail(`no output named (-o out.mjs)\n${usage}`);
   if (!/\.m?js$/.test(o.out)) return fail(`the output must be an ES module (out.mjs), not ${o.out}; its .wasm is written beside it`);
-  const args = emccArgs(o);
-  if (o.print) {
-    console.log(['emcc', ...args].map((a) => (/[\s$*]/.test(a) ? `'${a}'` : a)).join(' '));
-    return 0;
-  }
-  if (!o.runtimeSrc && !existsSync(lib)) return fail(`the prebuilt runtime ${lib} is missing; run build.sh in ${root}`);
+  const emcc = process.env.EMCC || 'emcc';
   // Debian's emcc runs its JS optimizer with a module (acorn) it ships
   // outside any node's search path.
   const env = { ...process.env };
   if (existsSync('/usr/share/nodejs')) env.NODE_PATH = ['/usr/share/nodejs', env.NODE_PATH].filter(Boolean).join(':');
-  const r = spawnSync('emcc', args, { stdio: ['inherit', 'inherit', 'pipe'], env, encoding: 'utf8' });
-  // Drop two warnings that are noise here: main() is reached through the
-  // runtime's weft__boot, and the remove list names functions a given
-  // program may not contain.
-  process.stderr.write((r.stderr ?? '').split('\n')
-    .filter((l) => !/"_main" is not in EXPORTED_FUNCTIONS|removelist contained a non-existing function/.test(l))
-    .join('\n'));
-  if (r.error?.code === 'ENOENT') {
-    return fail('emcc was not found on PATH: install Emscripten (Debian/Ubuntu: sudo apt-get install emscripten binaryen)');
+  let version;
+  try {
+    version = emccVersion(emcc, env);
+  } catch (e) {
+    if (e.code === 'ENOENT') {
+      return fail(`${emcc} was not found${emcc === 'emcc' ? ' on PATH' : ''}: install Emscripten (emsdk, or Debian/Ubuntu: ` +
+        'sudo apt-get install emscripten binaryen), or name it with EMCC=/path/to/emcc');
+    }
+    return fail(`cannot run ${emcc}: ${e.message}`);
   }
+  if (!version) return fail(`${emcc} --version did not say which Emscripten it is`);
+  if (compareVersions(version, oldestEmscripten) < 0) {
+    return fail(`Emscripten ${version} is older than ${oldestEmscripten}, the oldest weft supports; ` +
+      'install a newer one (emsdk install latest)');
+  }
+  o.lib = prebuiltLibrary(version);
+  const args = emccArgs(o);
+  if (o.print) {
+    console.log([emcc, ...args].map((a) => (/[\s$*]/.test(a) ? `'${a}'` : a)).join(' '));
+    return 0;
+  }
+  const r = spawnSync(emcc, args, { stdio: ['inherit', 'inherit', 'pipe'], env, encoding: 'utf8' });
+  // Drop warnings that are noise here: main() is reached through the
+  // runtime's weft__boot, and the remove list names functions a given
+  // program may not contain (each version words that differently).
+  process.stderr.write((r.stderr ?? '').split('\n')
+    .filter((l) => !/"_main" is not in EXPORTED_FUNCTIONS|removelist contained a non-existing function|non-matching pattern/.test(l))
+    .join('\n'));
   if (r.error) return fail(r.error.message);
   return r.status ?? 1;
 }

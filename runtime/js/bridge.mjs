@@ -64,49 +64,29 @@ export class Bridge {
     this.literals = new Map();
   }
 
-  get mod() { return this.host.mod; }
+  get mem() { return this.host.memory; }
 
   // ---- memory ----
-  string(ptr, len) { return this.mod.UTF8ToString(ptr, len); }
-  /** A string in static data (a C literal: below the stack and heap, so it
-   * never changes) is decoded once. */
-  literal(ptr) {
-    let s = this.literals.get(ptr);
-    if (s === undefined) {
-      s = this.string(ptr);
-      if (ptr < (this.staticEnd ??= this.mod._emscripten_stack_get_end())) this.literals.set(ptr, s);
-    }
-    return s;
-  }
-  newString(s) {
-    const n = this.mod.lengthBytesUTF8(s) + 1;
-    const p = this.mod._malloc(n);
-    this.mod.stringToUTF8(s, p, n);
-    return [p, n - 1];
-  }
-  newBytes(bytes) {
-    const p = this.mod._malloc(bytes.length || 1);
-    this.mod.HEAPU8.set(bytes, p);
-    return p;
-  }
-  /** Write `s` into C's buffer [buf, buf+cap) like snprintf; returns its full byte length. */
-  copyString(s, buf, cap) {
-    const n = this.mod.lengthBytesUTF8(s);
-    if (buf && cap > 0) this.mod.stringToUTF8(s, buf, cap);
-    return n;
-  }
+  string(ptr, len) { return this.mem.string(ptr, len); }
+  /** Names and signatures: decoded at each call, since a mutable buffer may
+   * hold another name next time. */
+  literal(ptr) { return this.mem.string(ptr); }
+  newString(s) { return this.mem.newString(s); }
+  newBytes(bytes) { return this.mem.newBytes(bytes); }
+  copyString(s, buf, cap) { return this.mem.copyString(s, buf, cap); }
 
   // ---- weft_val codec ----
   readVal(p) {
-    const { HEAP32, HEAPU32, HEAPF64, HEAPU8 } = this.mod;
-    const type = HEAP32[p >> 2];
-    const len = HEAPU32[(p + 4) >> 2];
-    const word = HEAP32[(p + 8) >> 2];
+    const m = this.mem;
+    p >>>= 0;
+    const type = m.i32(p);
+    const len = m.u32(p + 4);
+    const word = m.i32(p + 8);
     switch (type) {
       case T.i: return word;
-      case T.d: return HEAPF64[(p + 8) >> 3];
+      case T.d: return m.f64(p + 8);
       case T.s: return word ? this.string(word, len) : null;
-      case T.b: return HEAPU8.slice(word >>> 0, (word >>> 0) + len);
+      case T.b: return m.bytes(word, len);
       case T.h: {
         const obj = this.handles.get(word);
         if (obj === undefined) throw failure(codes.EHANDLE, `weft: handle ${word} is stale, freed or forged`);
@@ -128,8 +108,8 @@ export class Bridge {
         type = T.h; word = this.handles.add(value); break;
       case 'd':
         if (typeof value !== 'number') throw bad('a number');
-        this.mod.HEAPF64[(p + 8) >> 3] = value;
-        this.mod.HEAP32[p >> 2] = T.d;
+        this.mem.setF64(p + 8, value);
+        this.mem.setI32(p, T.d);
         return;
       case 's':
         if (typeof value !== 'string') throw bad('a string');
@@ -143,11 +123,9 @@ export class Bridge {
       }
       default: break;
     }
-    // Views read only now: allocating a string or bytes may have grown memory.
-    const { HEAP32, HEAPU32 } = this.mod;
-    HEAP32[p >> 2] = type;
-    HEAPU32[(p + 4) >> 2] = len;
-    HEAP32[(p + 8) >> 2] = word;
+    this.mem.setI32(p, type);
+    this.mem.setU32(p + 4, len);
+    this.mem.setI32(p + 8, word);
   }
 
   // ---- host operations ----
@@ -222,8 +200,8 @@ export class Bridge {
 
   // ---- program.call: JS starts a WEFT_EXPORT coroutine ----
   invoke(name, args, iterator = null) {
-    const mod = this.mod;
-    const vals = mod._malloc(VAL * Math.max(args.length, 1));
+    const mem = this.mem;
+    const vals = mem.malloc(VAL * Math.max(args.length, 1));
     const owned = [];
     const temp = [];
     args.forEach((v, i) => {
@@ -231,23 +209,23 @@ export class Bridge {
       if (typeof v === 'number' || typeof v === 'boolean') this.writeVal(p, 'd', Number(v));
       else if (typeof v === 'string') this.writeVal(p, 's', v);
       else if (v instanceof Uint8Array || v instanceof ArrayBuffer || ArrayBuffer.isView(v)) this.writeVal(p, 'b', v);
-      else if (v !== null && v !== undefined) { this.writeVal(p, 'h', v); temp.push(mod.HEAP32[(p + 8) >> 2]); }
+      else if (v !== null && v !== undefined) { this.writeVal(p, 'h', v); temp.push(mem.i32(p + 8)); }
       else this.writeVal(p, '', undefined);
-      const type = mod.HEAP32[p >> 2];
-      if (type === T.s || type === T.b) owned.push(mod.HEAP32[(p + 8) >> 2]);
+      const type = mem.i32(p);
+      if (type === T.s || type === T.b) owned.push(mem.u32(p + 8));
     });
     const id = this.nextCall++;
     const [namePtr] = this.newString(name);
     return new Promise((resolve, reject) => {
       const cleanup = () => {
-        owned.forEach((p) => mod._free(p));
+        owned.forEach((p) => mem.free(p));
         temp.forEach((h) => this.handles.delete(h));
-        mod._free(vals);
+        mem.free(vals);
         this.calls.delete(id);
       };
       this.calls.set(id, { resolve, reject, cleanup, iterator });
       const rc = this.host.enter('weft__invoke', namePtr, vals, args.length, id);
-      mod._free(namePtr);
+      mem.free(namePtr);
       if (iterator && rc > 0) iterator.coroutine = rc;
       if (rc < 0) {
         cleanup();

@@ -39,7 +39,7 @@ export class FetchHost {
 
   fetch(op, urlPtr, methodPtr, headersPtr, bodyPtr, bodyLen, timeoutMs, signal) {
     const b = this.bridge;
-    const { HEAP32 } = b.mod;
+    const m = b.mem;
     const url = b.string(urlPtr);
     try {
       new URL(url, globalThis.location?.href);
@@ -52,10 +52,10 @@ export class FetchHost {
       if (!(user instanceof AbortController)) return b.refuse(op, codes.EHANDLE, `weft: handle ${signal} is not an abort signal`);
     }
     const headers = [];
-    for (let p = headersPtr; p && HEAP32[p >> 2] && HEAP32[(p + 4) >> 2]; p += 8) {
-      headers.push([b.string(HEAP32[p >> 2]), b.string(HEAP32[(p + 4) >> 2])]);
+    for (let p = headersPtr >>> 0; p && m.u32(p) && m.u32(p + 4); p += 8) {
+      headers.push([b.string(m.u32(p)), b.string(m.u32(p + 4))]);
     }
-    const body = bodyPtr ? b.mod.HEAPU8.slice(bodyPtr, bodyPtr + bodyLen) : undefined;
+    const body = bodyPtr ? m.bytes(bodyPtr, bodyLen) : undefined;
     const st = { url, timeout: timeoutMs, ctrl: new AbortController(), res: null, reader: null, chunk: null, off: 0,
       done: false, ended: false, error: null, timer: null, unlink: null, headerList: null };
     if (user) {
@@ -107,7 +107,7 @@ export class FetchHost {
     if (!st) return codes.EHANDLE;
     if (st.chunk) {
       const n = Math.min(cap, st.chunk.length - st.off);
-      this.bridge.mod.HEAPU8.set(st.chunk.subarray(st.off, st.off + n), buf);
+      this.bridge.mem.write(buf, st.chunk.subarray(st.off, st.off + n));
       st.off += n;
       if (st.off >= st.chunk.length) st.chunk = null;
       return n;

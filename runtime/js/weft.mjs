@@ -8,6 +8,7 @@ const isNode = typeof process === 'object' && !!process.versions?.node;
 
 import { Bridge, WeftError, codes, codeNames } from './bridge.mjs';
 import { FetchHost } from './fetch.mjs';
+import { Memory } from './memory.mjs';
 
 export { WeftError, codes };
 
@@ -31,6 +32,7 @@ class Host {
     this.done = null; // {resolve, reject} while a program runs
     this.mod = null;
     this.raw = null; // the instance's own exports: no Emscripten wrapper on the hot path
+    this.memory = null; // its linear memory (memory.mjs)
     this.bridge = new Bridge(this);
     this.fetch = new FetchHost(this.bridge);
     for (const [name, fn] of Object.entries(options.functions ?? {})) this.bridge.define(name, fn);
@@ -43,8 +45,8 @@ class Host {
       wake: () => this.wake(),
       exit: (status) => this.finish(() => this.done?.resolve(status)),
       fatal: (code, msg) => this.fail(code, b.string(msg)),
-      stack_checked: () => (this.mod.asm.__set_stack_limits ? 1 : 0),
-      stack_limits: (base, end) => this.mod.asm.__set_stack_limits(base, end),
+      stack_checked: () => (this.raw.__set_stack_limits ? 1 : 0),
+      stack_limits: (base, end) => this.raw.__set_stack_limits(base, end),
       stack_overflow: (sp) => Object.assign(
         new Error(`it overflowed its C stack (stack pointer would be 0x${sp.toString(16)})`), { weftCode: codes.ESTACK }),
       call: (op, name, sig, vals, n) => b.call(op, name, sig, vals, n),
@@ -97,8 +99,8 @@ class Host {
       return this.raw[fn](...args);
     } catch (e) {
       if (e?.name === 'ExitStatus') return this.imports.exit(e.status); // C exit()
-      const mod = this.mod;
-      if (!mod._weft__current()) {
+      const raw = this.raw;
+      if (!raw.weft__current()) {
         this.finish(() => (this.done ? this.done.reject(e) : this.stderr(`weft: ${e?.stack ?? e}`)));
         return undefined;
       }
@@ -108,9 +110,9 @@ class Host {
         code = codes.ESTACK; // the engine's own stack: recursion too deep
         text = `it exhausted the host's call stack (${text})`;
       }
-      const [ptr] = this.bridge.newString(text);
-      mod._weft__recover(code, ptr);
-      mod._free(ptr);
+      const [ptr] = this.memory.newString(text);
+      raw.weft__recover(code, ptr);
+      this.memory.free(ptr);
       this.wake();
       return undefined;
     }
@@ -156,6 +158,7 @@ export async function load(moduleUrl, options = {}) {
       imports.asyncify ??= imports.env;
       WebAssembly.instantiate(bytes, imports).then((r) => {
         host.raw = r.instance.exports;
+        host.memory = new Memory(host.raw);
         receive(r.instance, r.module);
       }, failed);
       return {};
@@ -191,11 +194,16 @@ export class Program {
   run(args = []) {
     if (this.started) return Promise.reject(new Error('weft: this program has already been run'));
     this.started = true;
-    const mod = this.module;
-    const argv = ['program', ...args].map((s) => this.host.bridge.newString(s)[0]);
-    const table = mod._malloc(4 * (argv.length + 1));
-    argv.forEach((p, i) => { mod.HEAP32[(table >> 2) + i] = p; });
-    mod.HEAP32[(table >> 2) + argv.length] = 0;
+    const mem = this.host.memory;
+    const argv = ['program', ...args].map((s) => mem.newString(String(s))[0]);
+    const table = mem.malloc(4 * (argv.length + 1));
+    if (!table || argv.includes(0)) {
+      argv.forEach((p) => mem.free(p));
+      mem.free(table);
+      return Promise.reject(new WeftError(codes.ENOMEM, 'weft: no memory for the program\'s arguments'));
+    }
+    argv.forEach((p, i) => mem.setU32(table + 4 * i, p));
+    mem.setU32(table + 4 * argv.length, 0);
     return new Promise((resolve, reject) => {
       this.host.done = { resolve, reject };
       const rc = this.host.enter('weft__boot', argv.length, table);

@@ -53,9 +53,18 @@ IMPORT("stop_unwind") void asyncify_stop_unwind(void);
 IMPORT("start_rewind") void asyncify_start_rewind(void *data);
 IMPORT("stop_rewind") void asyncify_stop_rewind(void);
 
-/* compiler-rt's accessors for __stack_pointer */
-void *stackSave(void);
-void stackRestore(void *sp);
+/* The C stack pointer, read and written directly: the library functions
+ * stackSave/stackRestore are JS stand-ins in later Emscripten versions, and
+ * in some of them stackRestore is bound to stackSave. */
+__asm__(".globaltype __stack_pointer, i32\n");
+static inline void *sp_get(void) {
+  void *sp;
+  __asm__ volatile("global.get __stack_pointer\n\tlocal.set %0" : "=r"(sp));
+  return sp;
+}
+static inline void sp_set(void *sp) {
+  __asm__ volatile("local.get %0\n\tglobal.set __stack_pointer" : : "r"(sp));
+}
 
 /* Asyncify's save area header; the unwound frames follow it. */
 typedef struct { char *cur, *end; } asy_hdr;
@@ -135,7 +144,7 @@ static char *stack_hi(const weft_co *co) {
 /* Asyncify checks the save area's end only in its intrinsics, after an
  * unwind has written every frame; an unwind that does not fit has already
  * run past the end. So frames are unwound into the low part of the main C
- * stack (-sTOTAL_STACK, 5 MiB by default), which is idle while coroutines
+ * stack (-sTOTAL_STACK: weft-cc sets 5 MiB), which is idle while coroutines
  * run on their own stacks: the scheduler keeps SCHED_RESERVE at the top,
  * and anything running past the scratch's end lands in that reserve, not
  * in the heap. Real unwinds stay far below: V8's native stack (~1 MB)
@@ -144,11 +153,12 @@ int switch_init(void) {
   emscripten_stack_init(); /* 3.1.6 only calls it in stack-checked builds */
   X.sched_base = emscripten_stack_get_base();
   uintptr_t lo = (emscripten_stack_get_end() + 15) & ~(uintptr_t)15;
-  X.sched_end = X.sched_base - SCHED_RESERVE;
-  if (X.sched_end < lo + SCRATCH_MIN) {
-    fprintf(stderr, "weft: the main C stack is too small; link with -sTOTAL_STACK=1MB or more\n");
+  if (X.sched_base < lo || X.sched_base - lo < SCHED_RESERVE + SCRATCH_MIN) { /* no wrap-around */
+    fprintf(stderr, "weft: the main C stack is too small (%lu bytes); link with -sTOTAL_STACK=1MB or more\n",
+            (unsigned long)(X.sched_base - lo));
     return WEFT_ENOMEM;
   }
+  X.sched_end = X.sched_base - SCHED_RESERVE;
   X.scratch = (asy_hdr *)lo;
   X.scratch_end = (char *)X.sched_end;
   X.shared_lo = malloc(SHARED_STACK);
@@ -253,9 +263,9 @@ void switch_resume(weft_co *co) {
     memcpy((void *)co->sp, co->save + sizeof(asy_hdr) + co->save_used, co->stack_copy);
   if (co->flags & WEFT_COMPACT) X.shared_owner = co;
 
-  X.sched_sp = stackSave();
+  X.sched_sp = sp_get();
   set_limits(hi, lo + GUARD_BYTES);
-  stackRestore(started ? (void *)co->sp : hi);
+  sp_set(started ? (void *)co->sp : hi);
   if (started) {
     asy_hdr *h = (asy_hdr *)co->save;
     h->cur = co->save + sizeof(asy_hdr) + co->save_used;
@@ -275,7 +285,7 @@ void switch_resume(weft_co *co) {
   } else if (X.unwinding) {
     asyncify_stop_unwind();
     X.unwinding = false;
-    co->sp = (uintptr_t)stackSave();
+    co->sp = (uintptr_t)sp_get();
     if (co->exit_err == WEFT_ESTACK) {
       why = "it overflowed its C stack";
     } else if (!(co->flags & CO_EXITING)) {
@@ -287,7 +297,7 @@ void switch_resume(weft_co *co) {
     }
   }
   limits_to_scheduler();
-  stackRestore(X.sched_sp);
+  sp_set(X.sched_sp);
   S.current = NULL;
   if (why) report_fatal(co, co->exit_err, why);
   if (done) sched_finish(co);
@@ -306,7 +316,7 @@ static inline int finish_rewind(void) {
 
 static inline void begin_unwind(weft_co *co) {
   char *lo = stack_lo(co);
-  if ((char *)stackSave() < lo + GUARD_BYTES || !guard_ok(lo)) {
+  if ((char *)sp_get() < lo + GUARD_BYTES || !guard_ok(lo)) {
     co->flags |= CO_EXITING; /* reported from the scheduler's stack */
     co->exit_err = WEFT_ESTACK;
   }
@@ -359,7 +369,7 @@ void switch_recover(int err, const char *what) {
   }
   if (!co) return;
   set_limits((void *)X.sched_base, (void *)X.sched_end);
-  stackRestore(X.sched_sp);
+  sp_set(X.sched_sp);
   S.current = NULL;
   co->exit_err = err;
   report_fatal(co, err, what);
