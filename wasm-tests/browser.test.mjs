@@ -7,7 +7,7 @@ import { chromium } from 'playwright-core';
 import { startFixture } from './http-fixture.mjs';
 import { bridgeChecks } from './bridge-checks.mjs';
 import { checks } from './checks.mjs';
-import { assertNoLeaks, chromiumOptions } from './helpers.mjs';
+import { assertNoLeaks, chromiumOptions, buildPath } from './helpers.mjs';
 
 let browser;
 let fx;
@@ -20,7 +20,7 @@ before(async () => {
   browser = await chromium.launch(chromiumOptions);
   page = await browser.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.goto(`${baseUrl}/wasm-tests/browser/index.html`);
+  await page.goto(`${baseUrl}/wasm-tests/browser/index.html?build=${encodeURIComponent(buildPath)}`);
   await page.waitForSelector('body[data-ready="1"]', { state: 'attached' });
 });
 

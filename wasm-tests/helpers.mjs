@@ -1,9 +1,17 @@
 // helpers.mjs — shared by the tests: run a built test program in this
 // process through the real JS host and collect what it printed.
 import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { load } from '../runtime/js/weft.mjs';
 
-export const buildDir = new URL('../build/', import.meta.url);
+/** Where build.sh put the programs: build/, or $WEFT_BUILD for another
+ * toolchain (wasm-tests/run.mjs sets it). */
+export const buildDir = process.env.WEFT_BUILD
+  ? pathToFileURL(`${resolve(process.env.WEFT_BUILD)}/`)
+  : new URL('../build/', import.meta.url);
+/** The same folder as a path below the project root, for pages served from it. */
+export const buildPath = `/${buildDir.href.slice(new URL('../', import.meta.url).href.length)}`;
 
 /** Debian's Chromium, headless, for playwright-core's chromium.launch(). */
 export const chromiumOptions = {

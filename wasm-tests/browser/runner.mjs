@@ -17,19 +17,19 @@ function countHostTurns() {
   return () => { running = false; channel.port1.close(); };
 }
 
-export async function runHere(program, args) {
+export async function runHere(program, args, build = '/build/') {
   const stop = countHostTurns();
   try {
-    return await runProgram(program, args);
+    return await runProgram(`${build}tests/${program}.mjs`, args);
   } finally {
     stop();
   }
 }
 
-async function runProgram(program, args) {
+async function runProgram(url, args) {
   const stdout = [];
   const stderr = [];
-  const p = await load(`/build/tests/${program}.mjs`, {
+  const p = await load(url, {
     stdout: (l) => stdout.push(l),
     stderr: (l) => stderr.push(l),
     functions: hostFunctions,
@@ -42,5 +42,5 @@ async function runProgram(program, args) {
 }
 
 if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScope) {
-  self.onmessage = async (e) => self.postMessage(await runHere(e.data.program, e.data.args));
+  self.onmessage = async (e) => self.postMessage(await runHere(e.data.program, e.data.args, e.data.build));
 }
