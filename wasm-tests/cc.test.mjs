@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -44,6 +44,28 @@ test('weft-cc explains its usage and refuses bad arguments with a clear message'
   const missing = weftCc('no-such-file.c', '-o', 'x.mjs');
   assert.notEqual(missing.status, 0);
   assert.match(missing.out, /no-such-file\.c/);
+});
+
+test('weft-cc checks the Emscripten it runs: EMCC names it, and one older than 3.1.6 is refused', () => {
+  const fake = join(dir, 'old-emcc');
+  writeFileSync(fake, '#!/bin/sh\necho "emcc (Emscripten gcc/clang-like replacement) 2.0.31 (abc)"\n');
+  chmodSync(fake, 0o755);
+  const old = spawnSync(process.execPath, [cc, source, '-o', 'x.mjs'], { encoding: 'utf8', cwd: dir, env: { ...process.env, EMCC: fake } });
+  assert.equal(old.status, 2);
+  assert.match(old.stderr, /^weft-cc: Emscripten 2\.0\.31 is older than 3\.1\.6, the oldest weft supports/);
+  const none = spawnSync(process.execPath, [cc, source, '-o', 'x.mjs'], { encoding: 'utf8', cwd: dir, env: { ...process.env, EMCC: join(dir, 'nowhere/emcc') } });
+  assert.equal(none.status, 2);
+  assert.match(none.stderr, /nowhere\/emcc was not found: install Emscripten .* or name it with EMCC=/);
+  // The version it reports decides which runtime is linked: the prebuilt
+  // library only with the version that built it, else the sources.
+  const other = join(dir, 'other-emcc');
+  writeFileSync(other, '#!/bin/sh\necho "emcc (Emscripten gcc/clang-like replacement) 9.9.9 (abc)"\n');
+  chmodSync(other, 0o755);
+  const flags = spawnSync(process.execPath, [cc, '--print-flags', source, '-o', 'x.mjs'],
+    { encoding: 'utf8', cwd: dir, env: { ...process.env, EMCC: other, WEFT_LIB: '' } });
+  assert.equal(flags.status, 0, flags.stderr);
+  assert.match(flags.stdout, /other-emcc .*runtime\/src\/sched\.c/);
+  assert.doesNotMatch(flags.stdout, /libweft\.a/);
 });
 
 test('weft-cc merges the user\'s export and Asyncify lists with its own', () => {
