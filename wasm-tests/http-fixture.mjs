@@ -60,7 +60,10 @@ export async function startFixture() {
         break;
       }
       case 'slow':
-        setTimeout(() => res.writeHead(200, { 'content-type': 'text/plain' }).end('slow'), q('ms', 100));
+      { // the timer ends with the request: an aborted one keeps nothing alive
+        const t = setTimeout(() => res.writeHead(200, { 'content-type': 'text/plain' }).end('slow'), q('ms', 100));
+        res.on('close', () => clearTimeout(t));
+      }
         break;
       case 'big': {
         const total = url.searchParams.has('kb') ? q('kb', 64) * 1024 : q('mb', 64) * 1024 * 1024;
