@@ -20,7 +20,7 @@ export const oldestEmscripten = '3.1.6';
 const usage = `usage: weft-cc [options] file.c... -o out.mjs [emcc flags...]
 
 Compiles C files with weft and writes out.mjs (an ES module) and out.wasm.
-Load it with: import { run } from 'weft'; await run('./out.mjs').
+Load it with: import { run } from 'weft-wasm'; await run('./out.mjs').
 
 environment:
   EMCC      the emcc to run (default: emcc on PATH, e.g. from emsdk_env.sh)

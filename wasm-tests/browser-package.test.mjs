@@ -72,16 +72,22 @@ after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
 
 test('the tarball ships the header, the prebuilt runtime, the JS host and the wrapper, and nothing else', () => {
   const files = sh('tar', ['tzf', tarball], dir).trim().split('\n').map((f) => f.replace(/^package\//, ''));
-  for (const f of ['runtime/include/weft.h', 'build/lib/libweft.a', 'runtime/js/weft.mjs', 'runtime/js/weft.d.ts',
-    'runtime/js/bridge.mjs', 'runtime/js/fetch.mjs', 'runtime/js/library_weft.js', 'bin/weft-cc.mjs', 'package.json', 'README.md']) {
+  for (const f of ['runtime/include/weft.h', 'build/lib/libweft.a', 'build/lib/emscripten-version', 'runtime/js/weft.mjs',
+    'runtime/js/weft.d.ts', 'runtime/js/bridge.mjs', 'runtime/js/fetch.mjs', 'runtime/js/memory.mjs', 'runtime/js/library_weft.js', 'bin/weft-cc.mjs', 'package.json', 'README.md']) {
     assert.ok(files.includes(f), `${f} is in the tarball`);
   }
-  const stray = files.filter((f) => /^(wasm-tests|web|bench|examples|node_modules|\.ci)\/|^build\/(?!lib\/libweft\.a$)/.test(f));
+  const stray = files.filter((f) => /^(wasm-tests|web|bench|examples|node_modules|\.ci)\/|^build\/(?!lib\/(libweft\.a|emscripten-version)$)/.test(f));
   assert.deepEqual(stray, []);
 });
 
+test('the installed weft-cc links the prebuilt runtime, stamped with the Emscripten that built it', () => {
+  const flags = sh(join(app, 'node_modules/.bin/weft-cc'), ['--print-flags', 'hello.c', '-o', 'hello.mjs'], app);
+  assert.match(flags, /node_modules\/weft-wasm\/build\/lib\/libweft\.a/);
+  assert.doesNotMatch(flags, /runtime\/src\/sched\.c/);
+});
+
 test('(a) a Node script loads a program weft-cc compiled from the installed package', () => {
-  writeFileSync(join(app, 'main.mjs'), `import { load } from 'weft';
+  writeFileSync(join(app, 'main.mjs'), `import { load } from 'weft-wasm';
 const program = await load('./hello.mjs');
 const [status, square] = await Promise.all([program.run(), program.call('square', 12)]);
 console.log('exit', status, 'square', square);
@@ -91,7 +97,7 @@ console.log('exit', status, 'square', square);
 });
 
 test('(a) the package types resolve through its exports map and check a TypeScript caller', () => {
-  writeFileSync(join(app, 'check.ts'), `import { load, run, codes, WeftError, type Program } from 'weft';
+  writeFileSync(join(app, 'check.ts'), `import { load, run, codes, WeftError, type Program } from 'weft-wasm';
 const program: Program = await load('./hello.mjs', { stdout: (line: string) => console.log(line) });
 const status: number = await program.run(['a']);
 const deadlock: -7 = codes.EDEADLK;
@@ -121,7 +127,7 @@ test('(b) a page built with Vite runs the program in Chromium', async () => {
 <p id="status">loading</p>
 <script type="module" src="/main.js"></script>
 `);
-  writeFileSync(join(app, 'main.js'), `import { load } from 'weft';
+  writeFileSync(join(app, 'main.js'), `import { load } from 'weft-wasm';
 const out = document.getElementById('out');
 const program = await load('/hello.mjs', { stdout: (line) => { out.textContent += line + '\\n'; } });
 const [status, square] = await Promise.all([program.run(), program.call('square', 7)]);
