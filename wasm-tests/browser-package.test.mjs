@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { chromiumOptions } from './helpers.mjs';
+import { brokenLinks } from './doc-links.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = (name) => join(root, 'node_modules', name);
@@ -76,8 +77,15 @@ test('the tarball ships the header, the prebuilt runtime, the JS host and the wr
     'runtime/js/weft.d.ts', 'runtime/js/bridge.mjs', 'runtime/js/fetch.mjs', 'runtime/js/memory.mjs', 'runtime/js/library_weft.js', 'bin/weft-cc.mjs', 'package.json', 'README.md']) {
     assert.ok(files.includes(f), `${f} is in the tarball`);
   }
-  const stray = files.filter((f) => /^(wasm-tests|web|bench|examples|node_modules|\.ci)\/|^build\/(?!lib\/(libweft\.a|emscripten-version)$)/.test(f));
+  for (const f of ['examples/quickstart.c', 'examples/seed.c', 'docs/api.md']) assert.ok(files.includes(f), `${f} is in the tarball`);
+  const stray = files.filter((f) => /^(wasm-tests|web|bench|tools|node_modules|\.ci)\/|^examples\/.*(?<!\.c)$|^build\/(?!lib\/(libweft\.a|emscripten-version)$)/.test(f));
   assert.deepEqual(stray, []);
+});
+
+test('the installed package\'s README and docs link only to files the package has', () => {
+  const { broken, checked } = brokenLinks(join(app, 'node_modules/weft-wasm'));
+  assert.ok(checked > 10, `links checked: ${checked}`);
+  assert.deepEqual(broken, []);
 });
 
 test('the installed weft-cc links the prebuilt runtime, stamped with the Emscripten that built it', () => {

@@ -9,6 +9,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load } from '../runtime/js/weft.mjs';
 import { buildDir, assertNoLeaks } from './helpers.mjs';
+import { brokenLinks, pagesOf } from './doc-links.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
@@ -55,70 +56,9 @@ test('examples/quickstart.mjs runs and its coroutines interleave', async () => {
   assertNoLeaks(program);
 });
 
-/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
-function slug(heading) {
-  return heading
-    .trim()
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
-    .replace(/\s/g, '-');
-}
-
-function anchorsOf(text) {
-  const seen = new Map();
-  const anchors = new Set();
-  for (const m of stripFences(text).matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
-    const base = slug(m[1]);
-    const n = seen.get(base) ?? 0;
-    seen.set(base, n + 1);
-    anchors.add(n ? `${base}-${n}` : base);
-  }
-  return anchors;
-}
-
-/** The text without fenced blocks (their lines are not headings or links). */
-function stripFences(text) {
-  return text.replace(/^[ \t]*```[\s\S]*?^[ \t]*```[ \t]*$/gm, '');
-}
-
-/** ...and without inline code, where brackets are not links. */
-function stripCode(text) {
-  return stripFences(text).replace(/`[^`\n]*`/g, '');
-}
-
-function linksOf(text) {
-  return [...stripCode(text).matchAll(/\[[^\]\n]*\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)].map((m) => m[1]);
-}
-
-const pages = [
-  join(root, 'README.md'),
-  ...(existsSync(join(root, 'docs'))
-    ? readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => join(root, 'docs', f))
-    : []),
-];
-
 test('every relative link in README.md and docs/*.md points to an existing file', () => {
-  assert.ok(pages.length > 1, 'docs/*.md exist');
-  const broken = [];
-  let checked = 0;
-  for (const page of pages) {
-    const text = readFileSync(page, 'utf8');
-    for (const link of linksOf(text)) {
-      if (/^[a-z][a-z0-9+.-]*:/i.test(link)) continue; // http:, https:, mailto:
-      const [path, anchor] = link.split('#');
-      const target = path ? join(dirname(page), decodeURIComponent(path)) : page;
-      const where = `${relative(root, page)}: ${link}`;
-      checked++;
-      if (!existsSync(target)) {
-        broken.push(`${where} (no such file)`);
-        continue;
-      }
-      if (anchor && target.endsWith('.md') && statSync(target).isFile() &&
-          !anchorsOf(readFileSync(target, 'utf8')).has(anchor)) {
-        broken.push(`${where} (no heading #${anchor})`);
-      }
-    }
-  }
+  assert.ok(pagesOf(root).length > 1, 'docs/*.md exist');
+  const { broken, checked } = brokenLinks(root);
   assert.ok(checked > 0, 'some links were checked');
   assert.deepEqual(broken, []);
 });
