@@ -127,12 +127,19 @@ done
 link tests/faults-checked.mjs wasm-tests/faults.c -sSTACK_OVERFLOW_CHECK=2
 # ...and with a main C stack small enough for an unwind to outgrow the scratch area.
 link tests/faults-smallstack.mjs wasm-tests/faults.c -sTOTAL_STACK=512KB
-# The model-based test under AddressSanitizer (runtime compiled with it too).
-if [ ! -f "$OUT/tests/model-asan.mjs" ] || [ -n "$(find wasm-tests/model.c runtime/src runtime/js/library_weft.js bin/weft-cc.mjs -newer "$OUT/tests/model-asan.mjs")" ]; then
-  echo "  link tests/model-asan.mjs" >&2
-  "${WEFT_CC[@]}" --runtime-src -O1 -g -fsanitize=address wasm-tests/model.c \
-    -o "$OUT/tests/model-asan.mjs" -sINITIAL_MEMORY=512MB
-fi
+# asan NAME: wasm-tests/NAME.c under AddressSanitizer (runtime compiled with it too).
+asan() {
+  local out=$OUT/tests/$1-asan.mjs src=wasm-tests/$1.c
+  if [ ! -f "$out" ] || [ -n "$(find "$src" runtime/src runtime/js/library_weft.js bin/weft-cc.mjs -newer "$out")" ]; then
+    echo "  link tests/$1-asan.mjs" >&2
+    "${WEFT_CC[@]}" --runtime-src -O1 -g -fsanitize=address "$src" -o "$out" -sINITIAL_MEMORY=512MB
+  fi
+}
+# The model-based test, and the library's adversarial catalogue, under ASan...
+asan model
+asan adv-lib
+# ...and the catalogue's out-of-memory cases in a heap that stops at 64 MiB.
+link tests/adv-lib-small.mjs wasm-tests/adv-lib.c -sMAXIMUM_MEMORY=64MB
 for src in bench/*.c; do
   [ "$(basename "$src")" = fibers.c ] && continue
   link "bench/$(basename "${src%.c}").mjs" "$src"

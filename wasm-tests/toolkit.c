@@ -117,7 +117,9 @@ static int selects(void) {
   rc = weft_select(mix, 2, -1);
   printf("blocked select: case %d result %s value %d\n", rc, weft_strerror(mix[rc].result), va);
   weft_join(later, NULL);
-  SHOW("bad case", weft_select(&(weft_case){NULL, WEFT_RECV, &va, 0}, 1, -1));
+  SHOW("bad case", weft_select(&(weft_case){empty, 0, &va, 0}, 1, -1));
+  /* A NULL channel disables its case (Go's nil channel): never ready. */
+  SHOW("nil channel, no wait", weft_select(&(weft_case){NULL, WEFT_RECV, &va, 0}, 1, 0));
   weft_chan_free(a);
   weft_chan_free(b);
   weft_chan_free(empty);

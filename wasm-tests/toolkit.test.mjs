@@ -36,6 +36,7 @@ test('select: fair among ready cases, timeout, non-blocking default, mixed send 
     'timeout = deadline or timeout expired after>=30:1',
     'blocked select: case 1 result success value 42',
     'bad case = invalid argument',
+    'nil channel, no wait = nothing ready (non-blocking select)',
   ]);
 });
 

@@ -259,11 +259,14 @@ int weft_abort(weft_handle signal);
 
 /* ---- channels and select ----------------------------------------------------
  * Channels carry fixed-size elements, copied in and out (a sender may reuse
- * its buffer as soon as send returns). Capacity 0 is a rendezvous. */
+ * its buffer as soon as send returns). Capacity 0 is a rendezvous. A NULL
+ * channel or element pointer gives WEFT_EINVAL. */
 
 typedef struct weft_chan weft_chan;
 
-weft_chan *weft_chan_new(size_t elem_size, size_t capacity); /* NULL: bad size or no memory */
+/* NULL if elem_size is 0 or over 1 MiB, capacity over 16 Mi (2^24), their
+ * product does not fit in a size_t, or there is no memory for the ring. */
+weft_chan *weft_chan_new(size_t elem_size, size_t capacity);
 /* 0, or WEFT_EPIPE (closed), WEFT_ECANCELED, WEFT_ETIMEDOUT, WEFT_ENOTCO. Suspends. */
 int weft_chan_send(weft_chan *ch, const void *elem);
 /* 0, or WEFT_ECLOSED (closed and drained), WEFT_ECANCELED, WEFT_ETIMEDOUT... Suspends. */
@@ -271,7 +274,9 @@ int weft_chan_recv(weft_chan *ch, void *out);
 /* Wake every receiver (WEFT_ECLOSED once drained) and sender (WEFT_EPIPE).
  * WEFT_EINVAL if already closed. Buffered elements can still be received. */
 int weft_chan_close(weft_chan *ch);
-/* Free an idle channel; WEFT_EBUSY while coroutines wait on it. */
+/* Free a channel (buffered elements are dropped); WEFT_EBUSY while
+ * coroutines wait on it. One whose send or receive has completed but that
+ * has not resumed yet never touches the channel again: freeing is safe. */
 int weft_chan_free(weft_chan *ch);
 
 enum { WEFT_SEND = 1, WEFT_RECV = 2 };
@@ -283,9 +288,16 @@ typedef struct weft_case {
 } weft_case;
 
 /* Wait until one case can proceed and do it; returns its index. Among
- * ready cases one is picked at random, so none starves. timeout_ms < 0
- * waits forever; 0 never blocks (WEFT_EAGAIN if nothing is ready); > 0
- * gives WEFT_ETIMEDOUT when it runs out. Suspends. */
+ * ready cases one is picked at random, so none starves. A case whose ch is
+ * NULL is never ready (Go's nil channel: it disables the case; its op and
+ * val are not looked at). timeout_ms < 0 or +Infinity waits forever; 0
+ * never blocks (WEFT_EAGAIN if nothing is ready); > 0 gives WEFT_ETIMEDOUT
+ * when it runs out. With no channel at all (n == 0, when cases may be
+ * NULL, or every ch NULL) it waits for the timeout, a cancel or a deadline
+ * (the deadlock report if nothing else can run). WEFT_EINVAL: n < 0, cases
+ * NULL with n > 0, a NaN timeout, an unknown op or NULL val in a case with
+ * a channel, or (when it has to wait) cases whose elements add up past
+ * 2 GiB. Suspends. */
 int weft_select(weft_case *cases, int n, double timeout_ms);
 
 /* ---- generators ---------------------------------------------------------------
@@ -295,32 +307,39 @@ int weft_select(weft_case *cases, int n, double timeout_ms);
 
 typedef struct weft_gen weft_gen;
 /* Spawn the producer (detached, named "generator"); NULL on bad arguments
- * or no memory. */
+ * (fn NULL, elem_size as for weft_chan_new) or no memory. */
 weft_gen *weft_gen_new(weft_fn fn, void *arg, size_t elem_size);
-/* 0 with the next value, WEFT_ECLOSED when the producer has finished. Suspends. */
+/* 0 with the next value, WEFT_ECLOSED when the producer has finished,
+ * WEFT_EINVAL (g or out NULL), WEFT_EDEADLK in the producer itself. Suspends. */
 int weft_gen_next(weft_gen *g, void *out);
 /* From inside the producer: hand a value over; waits until it is taken.
  * WEFT_EINVAL outside a producer; WEFT_ECANCELED once the consumer let go. */
 int weft_gen_yield(const void *value);
 /* Release the generator (do not use it afterwards); a running producer is
- * cancelled and frees it when it exits. */
+ * cancelled and frees it when it exits (until then a second free gives
+ * WEFT_EINVAL). A consumer already handed a value still gets it. */
 int weft_gen_free(weft_gen *g);
 
 /* ---- synchronization ----------------------------------------------------------
  * All FIFO-fair: waiters are served in arrival order, and a released mutex
  * or semaphore unit goes straight to the first waiter (no barging). Waits
- * return WEFT_ECANCELED / WEFT_ETIMEDOUT like every suspending call. */
+ * return WEFT_ECANCELED / WEFT_ETIMEDOUT like every suspending call, and a
+ * NULL object gives WEFT_EINVAL. A woken waiter does not touch the object
+ * again: it may be freed as soon as nobody is blocked on it (or holds it). */
 
 typedef struct weft_mutex weft_mutex;
 weft_mutex *weft_mutex_new(void);
-int weft_mutex_lock(weft_mutex *m);     /* WEFT_EDEADLK if the caller holds it. Suspends. */
+/* WEFT_EDEADLK if the caller holds it, or if its holder exited without
+ * unlocking: then no one ever can (waiters queued before are woken with
+ * WEFT_EDEADLK too). Suspends. */
+int weft_mutex_lock(weft_mutex *m);
 int weft_mutex_unlock(weft_mutex *m);   /* WEFT_EINVAL if the caller does not hold it */
-int weft_mutex_free(weft_mutex *m);     /* WEFT_EBUSY while held or waited on */
+int weft_mutex_free(weft_mutex *m);     /* WEFT_EBUSY while a live holder has it or it is waited on */
 
 typedef struct weft_sem weft_sem;
 weft_sem *weft_sem_new(int count);      /* NULL if count < 0 */
 int weft_sem_acquire(weft_sem *s);      /* Suspends while the count is 0. */
-int weft_sem_release(weft_sem *s);      /* to the first waiter, else count + 1 */
+int weft_sem_release(weft_sem *s);      /* to the first waiter, else count + 1 (WEFT_EINVAL past INT_MAX) */
 int weft_sem_free(weft_sem *s);
 
 typedef struct weft_event weft_event;
@@ -332,7 +351,7 @@ int weft_event_free(weft_event *e);
 
 typedef struct weft_waitgroup weft_waitgroup;
 weft_waitgroup *weft_waitgroup_new(void);
-int weft_waitgroup_add(weft_waitgroup *w, int n); /* WEFT_EINVAL if the count would go below 0 */
+int weft_waitgroup_add(weft_waitgroup *w, int n); /* WEFT_EINVAL if the count would leave 0..INT_MAX */
 int weft_waitgroup_done(weft_waitgroup *w);       /* add(w, -1) */
 int weft_waitgroup_wait(weft_waitgroup *w);       /* until the count is 0. Suspends. */
 int weft_waitgroup_free(weft_waitgroup *w);
@@ -342,13 +361,15 @@ int weft_waitgroup_free(weft_waitgroup *w);
  * child fails when it is stopped by a fault or returns a negative int
  * ((void *)(intptr_t)WEFT_E...). The first failure cancels its siblings
  * and is what weft_group_wait returns. A group cannot be freed while
- * children live (WEFT_EBUSY): wait first. */
+ * children live or a weft_group_wait on it has not returned (WEFT_EBUSY):
+ * wait first. */
 
 typedef struct weft_group weft_group;
 weft_group *weft_group_new(void);
 /* weft_spawn into the group; children are always detached. */
 weft_id weft_group_spawn(weft_group *g, weft_fn fn, void *arg, const weft_opts *opts);
-int weft_group_wait(weft_group *g);     /* 0 or the first failure. Suspends. */
+/* 0 or the first failure, to every waiter; WEFT_EDEADLK in a child of g. Suspends. */
+int weft_group_wait(weft_group *g);
 int weft_group_cancel(weft_group *g);   /* cancel every child */
 int weft_group_free(weft_group *g);
 

@@ -5,19 +5,29 @@
  * heap slot for its element: values in transit never touch a suspended
  * coroutine's stack, so compact coroutines are safe. Whoever completes a
  * waiter removes all of that coroutine's waiters and makes it ready with
- * the index of the case that fired.
+ * the index of the case that fired. From then on nothing refers to the
+ * channel: the resumed coroutine copies its value out of its own slot, so
+ * the channel may be freed before it runs.
  */
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "host.h"
 #include "internal.h"
 
+/* Limits of weft_chan_new (weft.h): an element of at most 1 MiB, at most
+ * 16 Mi of them buffered, and their product must fit in a size_t. */
+#define WEFT_CHAN_MAX_ELEM ((size_t)1 << 20)
+#define WEFT_CHAN_MAX_CAP  ((size_t)1 << 24)
+
 typedef struct waiter {
   struct waiter *next, *prev;
   weft_co *co;
-  weft_chan *ch;
+  weft_chan *ch;    /* NULL: a disabled case, never linked */
   char *buf;       /* the element: to send, or received */
+  size_t elem;     /* its size, kept here so that resuming never reads ch */
   int index;       /* case index */
   int is_send;
   int result;      /* 0, WEFT_EPIPE, WEFT_ECLOSED once fired */
@@ -73,11 +83,15 @@ static void fire(waiter *w, int result) {
 }
 
 const char *chan_describe(const weft_co *co, char *buf, size_t n) {
-  if (co->nwaiters == 1) {
+  int active = 0;
+  for (int i = 0; i < co->nwaiters; i++) active += co->waiters[i].ch != NULL;
+  if (active == 1 && co->nwaiters == 1) {
     const waiter *w = &co->waiters[0];
     snprintf(buf, n, "%s on channel %p", w->is_send ? "send" : "receive", (void *)w->ch);
+  } else if (active == 0) {
+    snprintf(buf, n, "select over no channel"); /* only a cancel or deadline ends it */
   } else {
-    snprintf(buf, n, "select over %d cases", co->nwaiters);
+    snprintf(buf, n, "select over %d case%s", active, active == 1 ? "" : "s");
   }
   return buf;
 }
@@ -85,12 +99,14 @@ const char *chan_describe(const weft_co *co, char *buf, size_t n) {
 /* ---- channels ---------------------------------------------------------------- */
 
 weft_chan *weft_chan_new(size_t elem_size, size_t capacity) {
-  if (!elem_size || elem_size > (1u << 20) || capacity > (1u << 24)) return NULL;
+  if (!elem_size || elem_size > WEFT_CHAN_MAX_ELEM || capacity > WEFT_CHAN_MAX_CAP) return NULL;
+  size_t ring;
+  if (__builtin_mul_overflow(elem_size, capacity, &ring)) return NULL; /* e.g. 4096 x 2^20 */
   weft_chan *ch = calloc(1, sizeof *ch);
   if (!ch) return NULL;
   ch->elem = elem_size;
   ch->cap = capacity;
-  if (capacity && !(ch->ring = malloc(elem_size * capacity))) {
+  if (capacity && !(ch->ring = malloc(ring))) {
     free(ch);
     return NULL;
   }
@@ -174,15 +190,24 @@ static __attribute__((noinline)) int select_block(weft_case *cases) {
   if (fired < 0) return fired; /* cancelled or timed out: already unlinked */
   waiter *w = &S.current->waiters[fired];
   cases[fired].result = w->result;
-  if (!w->is_send && w->result == 0) memcpy(cases[fired].val, w->buf, w->ch->elem);
+  if (!w->is_send && w->result == 0) memcpy(cases[fired].val, w->buf, w->elem);
   return fired;
 }
 
-/* Block on all cases until one fires (the slow half of a select). */
+/* A case's element slot in the waiter block, 8-byte aligned. */
+static size_t slot_size(const weft_case *c) { return c->ch ? (c->ch->elem + 7) & ~(size_t)7 : 0; }
+
+/* Block on all cases until one fires (the slow half of a select). A case
+ * without a channel gets a waiter that is never linked, so that waiter i
+ * is still case i. */
 static int block_cases(weft_case *cases, int n, double timeout_ms) {
   weft_co *co = S.current;
-  size_t bytes = (size_t)n * sizeof(waiter);
-  for (int i = 0; i < n; i++) bytes += (cases[i].ch->elem + 7) & ~(size_t)7;
+  size_t bytes;
+  /* The block must not wrap around (4096 cases of a 1 MiB channel are
+   * 2^32 bytes), and its size is kept in an int. */
+  bool wraps = __builtin_mul_overflow((size_t)n, sizeof(waiter), &bytes);
+  for (int i = 0; i < n && !wraps; i++) wraps = __builtin_add_overflow(bytes, slot_size(&cases[i]), &bytes);
+  if (wraps || bytes > INT_MAX) return WEFT_EINVAL;
   if (bytes > (size_t)co->waiters_cap) {
     waiter *block = malloc(bytes);
     if (!block) return WEFT_ENOMEM;
@@ -194,12 +219,14 @@ static int block_cases(weft_case *cases, int n, double timeout_ms) {
   for (int i = 0; i < n; i++) {
     waiter *w = &co->waiters[i];
     *w = (waiter){.co = co, .ch = cases[i].ch, .buf = slots, .index = i, .is_send = cases[i].op == WEFT_SEND};
-    slots += (cases[i].ch->elem + 7) & ~(size_t)7;
-    if (w->is_send) memcpy(w->buf, cases[i].val, w->ch->elem);
+    slots += slot_size(&cases[i]);
+    if (!w->ch) continue;
+    w->elem = w->ch->elem;
+    if (w->is_send) memcpy(w->buf, cases[i].val, w->elem);
     wq_push(w->is_send ? &w->ch->sendq : &w->ch->recvq, w);
   }
   co->nwaiters = n;
-  if (timeout_ms > 0) {
+  if (timeout_ms > 0 && timeout_ms != INFINITY) { /* an infinite timeout is none */
     double until = weft_now() + timeout_ms;
     int err = timer_insert(co, until < co->limit ? until : co->limit);
     if (err) {
@@ -213,15 +240,16 @@ static int block_cases(weft_case *cases, int n, double timeout_ms) {
 int weft_select(weft_case *cases, int n, double timeout_ms) {
   int err = sched_check_current();
   if (err) return err;
-  if (!cases || n <= 0 || timeout_ms != timeout_ms) return WEFT_EINVAL;
+  if ((!cases && n > 0) || n < 0 || isnan(timeout_ms)) return WEFT_EINVAL;
+  /* A case without a channel is disabled (Go's nil channel): not checked. */
   for (int i = 0; i < n; i++)
-    if (!cases[i].ch || !cases[i].val || (cases[i].op != WEFT_SEND && cases[i].op != WEFT_RECV))
+    if (cases[i].ch && (!cases[i].val || (cases[i].op != WEFT_SEND && cases[i].op != WEFT_RECV)))
       return WEFT_EINVAL;
   /* Ready cases first, from a random start so that none starves. */
-  int start = (int)(next_random() % (uint32_t)n);
+  int start = n ? (int)(next_random() % (uint32_t)n) : 0;
   for (int k = 0; k < n; k++) {
     int i = (start + k) % n;
-    if (try_case(&cases[i])) return i;
+    if (cases[i].ch && try_case(&cases[i])) return i;
   }
   if (timeout_ms == 0) return WEFT_EAGAIN;
   return block_cases(cases, n, timeout_ms);

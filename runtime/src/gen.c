@@ -47,6 +47,8 @@ weft_gen *weft_gen_new(weft_fn fn, void *arg, size_t elem_size) {
 
 int weft_gen_next(weft_gen *g, void *out) {
   if (!g) return WEFT_EINVAL;
+  /* The producer would wait for a value only it can yield. */
+  if (S.current && S.current->gen == g) return WEFT_EDEADLK;
   return weft_chan_recv(g->ch, out);
 }
 
@@ -58,9 +60,10 @@ int weft_gen_yield(const void *value) {
 }
 
 /* Let go of the generator: a producer still running is cancelled (its
- * yields fail and it unwinds through its own code) and frees it on exit. */
+ * yields fail and it unwinds through its own code) and frees it on exit.
+ * A consumer already handed a value does not read the generator again. */
 int weft_gen_free(weft_gen *g) {
-  if (!g) return WEFT_EINVAL;
+  if (!g || g->orphaned) return WEFT_EINVAL; /* orphaned: freed once already */
   if (g->done) {
     weft_chan_free(g->ch);
     free(g);

@@ -4,16 +4,18 @@
  * cancels the siblings and is what the wait returns. Children report
  * through their exit hook, however they end.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include "host.h"
 #include "internal.h"
 
 struct weft_group {
-  sync_q waiter;      /* the coroutine in weft_group_wait */
+  sync_q waiter;      /* the coroutines blocked in weft_group_wait */
   weft_id *children;  /* live children */
   int live, cap;
   int first_error;
+  int waiting;        /* in weft_group_wait, blocked or woken: it reads g until it returns */
 };
 
 weft_group *weft_group_new(void) {
@@ -35,14 +37,18 @@ static void child_exited(weft_co *co) {
     g->first_error = err;
     weft_group_cancel(g);
   }
-  if (!g->live && g->waiter.q.n) sync_wake(&g->waiter, 0);
+  if (!g->live)
+    while (g->waiter.q.n) sync_wake(&g->waiter, 0); /* every waiter, not just the first */
 }
 
 weft_id weft_group_spawn(weft_group *g, weft_fn fn, void *arg, const weft_opts *opts) {
   if (!g) return WEFT_EINVAL;
   if (g->live == g->cap) {
+    if (g->cap > INT_MAX / 2) return WEFT_ENOMEM; /* the count would wrap */
     int cap = g->cap ? g->cap * 2 : 8;
-    weft_id *c = realloc(g->children, sizeof *c * (size_t)cap);
+    size_t bytes;
+    if (__builtin_mul_overflow(sizeof *g->children, (size_t)cap, &bytes)) return WEFT_ENOMEM;
+    weft_id *c = realloc(g->children, bytes);
     if (!c) return WEFT_ENOMEM;
     g->children = c;
     g->cap = cap;
@@ -72,7 +78,9 @@ int weft_group_wait(weft_group *g) {
   if (!g) return WEFT_EINVAL;
   weft_co *co = S.current;
   if (!co) return WEFT_ENOTCO;
+  if (co->group == g) return WEFT_EDEADLK; /* a child would wait for itself */
   double limit = co->limit;
+  g->waiting++;
   int stopped = 0;
   while (g->live) {
     if ((co->flags & CO_CANCELLED) && !stopped) stopped = WEFT_ECANCELED;
@@ -85,12 +93,13 @@ int weft_group_wait(weft_group *g) {
     if (r < 0 && !stopped) stopped = r;
   }
   co->limit = limit;
+  g->waiting--;
   return g->first_error ? g->first_error : stopped;
 }
 
 int weft_group_free(weft_group *g) {
   if (!g) return WEFT_EINVAL;
-  if (g->live) return WEFT_EBUSY;
+  if (g->live || g->waiting) return WEFT_EBUSY;
   free(g->children);
   free(g);
   return 0;

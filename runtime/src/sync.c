@@ -5,8 +5,13 @@
  * time). Releases hand over directly to the first waiter, so service is in
  * arrival order. A hand-over completes the wait: a coroutine cancelled
  * after it keeps what it was given and fails at its next suspending call.
+ * A woken coroutine does not read the object again, so it may be freed
+ * before the coroutine resumes.
  */
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "host.h"
 #include "internal.h"
 
@@ -30,36 +35,69 @@ static int free_idle(void *obj, const sync_q *q, int held) {
   return 0;
 }
 
-/* ---- mutex ------------------------------------------------------------------- */
+/* ---- mutex -------------------------------------------------------------------
+ * The holder is kept by id, not by control block: a block is reused by a
+ * later coroutine, which must not look like the holder. A holder that
+ * exits without unlocking leaves the mutex locked for good (only it may
+ * unlock): a lock then fails at once with WEFT_EDEADLK, the wait could
+ * never end, and the mutex may be freed. */
 
-struct weft_mutex { sync_q waiters; weft_co *owner; };
+struct weft_mutex {
+  sync_q waiters;
+  weft_id owner;   /* 0: unlocked */
+  char what[56];   /* the waiters' description: "mutex held by #4 "name" at" */
+};
 
 weft_mutex *weft_mutex_new(void) {
   weft_mutex *m = calloc(1, sizeof *m);
-  if (m) m->waiters.kind = "mutex";
+  if (m) m->waiters.kind = strcpy(m->what, "mutex");
   return m;
+}
+
+/* The holder finished (or was stopped) without unlocking. */
+static bool holder_gone(const weft_mutex *m) {
+  weft_co *h = registry_get(m->owner);
+  return !h || h->state == CO_DONE;
+}
+
+/* Name the holder for the deadlock report and weft_list. */
+static void describe_holder(weft_mutex *m) {
+  weft_co *h = registry_get(m->owner);
+  snprintf(m->what, sizeof m->what, "mutex held by #%d \"%s\" at", m->owner, h ? co_name(h) : "?");
 }
 
 int weft_mutex_lock(weft_mutex *m) {
   int err = sched_check_current();
   if (err) return err;
   if (!m) return WEFT_EINVAL;
-  if (m->owner == S.current) return WEFT_EDEADLK;
+  weft_id self = S.current->id;
+  if (m->owner == self) return WEFT_EDEADLK;
   if (!m->owner) {
-    m->owner = S.current;
+    m->owner = self;
     return 0;
   }
+  if (holder_gone(m)) {
+    while (m->waiters.q.n) sync_wake(&m->waiters, WEFT_EDEADLK); /* queued before it left */
+    return WEFT_EDEADLK;
+  }
+  describe_holder(m);
   return sync_wait(&m->waiters); /* 0: unlock handed it to us */
 }
 
 int weft_mutex_unlock(weft_mutex *m) {
-  if (!m || !S.current || m->owner != S.current) return WEFT_EINVAL;
-  m->owner = m->waiters.q.head; /* straight to the first waiter */
-  if (m->owner) sync_wake(&m->waiters, 0);
+  if (!m || !S.current || m->owner != S.current->id) return WEFT_EINVAL;
+  weft_co *next = m->waiters.q.head; /* straight to the first waiter */
+  m->owner = next ? next->id : 0;
+  if (next) {
+    sync_wake(&m->waiters, 0);
+    if (m->waiters.q.n) describe_holder(m);
+  }
   return 0;
 }
 
-int weft_mutex_free(weft_mutex *m) { return m ? free_idle(m, &m->waiters, m->owner != NULL) : WEFT_EINVAL; }
+int weft_mutex_free(weft_mutex *m) {
+  return m ? free_idle(m, &m->waiters, m->owner && !holder_gone(m)) : WEFT_EINVAL;
+}
 
 /* ---- semaphore --------------------------------------------------------------- */
 
@@ -89,6 +127,7 @@ int weft_sem_acquire(weft_sem *s) {
 int weft_sem_release(weft_sem *s) {
   if (!s) return WEFT_EINVAL;
   if (s->waiters.q.n) sync_wake(&s->waiters, 0); /* the unit goes to the first waiter */
+  else if (s->count == INT_MAX) return WEFT_EINVAL; /* the count would overflow */
   else s->count++;
   return 0;
 }
@@ -138,8 +177,9 @@ weft_waitgroup *weft_waitgroup_new(void) {
 }
 
 int weft_waitgroup_add(weft_waitgroup *w, int n) {
-  if (!w || w->count + n < 0) return WEFT_EINVAL;
-  w->count += n;
+  int count;
+  if (!w || __builtin_add_overflow(w->count, n, &count) || count < 0) return WEFT_EINVAL;
+  w->count = count;
   if (w->count == 0)
     while (w->waiters.q.n) sync_wake(&w->waiters, 0);
   return 0;
