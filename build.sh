@@ -127,6 +127,17 @@ done
 link tests/faults-checked.mjs wasm-tests/faults.c -sSTACK_OVERFLOW_CHECK=2
 # ...and with a main C stack small enough for an unwind to outgrow the scratch area.
 link tests/faults-smallstack.mjs wasm-tests/faults.c -sTOTAL_STACK=512KB
+# The kernel's adversarial catalogue: out of memory at 64 MiB; a --debug
+# build; a main C stack of 400 KB, whose scratch area an unwind can outgrow.
+link tests/adv-kernel-64mb.mjs wasm-tests/adv-kernel.c -sMAXIMUM_MEMORY=64MB
+link tests/adv-kernel-debug.mjs wasm-tests/adv-kernel.c --debug
+link tests/adv-kernel-stack400.mjs wasm-tests/adv-kernel.c -sTOTAL_STACK=400KB
+# ...and under AddressSanitizer, for complete reports from a coroutine.
+if [ ! -f "$OUT/tests/adv-kernel-asan.mjs" ] || [ -n "$(find wasm-tests/adv-kernel.c runtime/src runtime/js/library_weft.js bin/weft-cc.mjs -newer "$OUT/tests/adv-kernel-asan.mjs")" ]; then
+  echo "  link tests/adv-kernel-asan.mjs" >&2
+  "${WEFT_CC[@]}" --runtime-src -O1 -g -fsanitize=address wasm-tests/adv-kernel.c \
+    -o "$OUT/tests/adv-kernel-asan.mjs" -sINITIAL_MEMORY=512MB
+fi
 # The model-based test under AddressSanitizer (runtime compiled with it too).
 if [ ! -f "$OUT/tests/model-asan.mjs" ] || [ -n "$(find wasm-tests/model.c runtime/src runtime/js/library_weft.js bin/weft-cc.mjs -newer "$OUT/tests/model-asan.mjs")" ]; then
   echo "  link tests/model-asan.mjs" >&2
