@@ -135,11 +135,17 @@ asan() {
     "${WEFT_CC[@]}" --runtime-src -O1 -g -fsanitize=address "$src" -o "$out" -sINITIAL_MEMORY=512MB
   fi
 }
-# The model-based test, and the library's adversarial catalogue, under ASan...
+# The model-based test and the adversarial catalogues under ASan...
 asan model
 asan adv-lib
-# ...and the catalogue's out-of-memory cases in a heap that stops at 64 MiB.
+asan adv-kernel
+# ...their out-of-memory cases in a heap that stops at 64 MiB...
 link tests/adv-lib-small.mjs wasm-tests/adv-lib.c -sMAXIMUM_MEMORY=64MB
+link tests/adv-kernel-64mb.mjs wasm-tests/adv-kernel.c -sMAXIMUM_MEMORY=64MB
+# ...and the kernel's in a --debug build and with a main C stack of 400 KB,
+# whose scratch area an unwind can outgrow.
+link tests/adv-kernel-debug.mjs wasm-tests/adv-kernel.c --debug
+link tests/adv-kernel-stack400.mjs wasm-tests/adv-kernel.c -sTOTAL_STACK=400KB
 for src in bench/*.c; do
   [ "$(basename "$src")" = fibers.c ] && continue
   link "bench/$(basename "${src%.c}").mjs" "$src"

@@ -48,7 +48,8 @@ weft's own.`;
 
 /** Runtime entry points the JS host calls (runtime/js/weft.mjs). */
 export const exportedFunctions = ['_weft__boot', '_weft__tick', '_weft__timer_fired', '_weft__recover',
-  '_weft__current', '_weft__settle', '_weft__invoke', '_weft__cancel_export', '_malloc', '_free'];
+  '_weft__recover_text', '_weft__current', '_weft__stall', '_weft__halt', '_weft__settle', '_weft__invoke',
+  '_weft__cancel_export', '_malloc', '_free'];
 
 /** The Emscripten version `emcc` reports, as "X.Y.Z", or null. */
 export function emccVersion(emcc, env = process.env) {
@@ -83,7 +84,8 @@ export function prebuiltLibrary(version, env = process.env) {
  * JS system calls that never suspend. (Missing names only cost size.)
  */
 export const neverSuspends = ['weft__boot', 'weft__tick', 'weft__timer_fired', 'weft__settle',
-  'weft__invoke', 'weft__recover', 'sched_spawn', 'sched_finish', 'registry_each', 'weft_spawn',
+  'weft__invoke', 'weft__recover', 'weft__stall', 'weft__halt', 'sched_spawn', 'sched_finish', 'sched_event',
+  'registry_each', 'weft_spawn',
   'weft_get_stats', 'dynCall_*', 'legalstub$dynCall_*',
   'fflush', '__fwritex', '__towrite', '__toread', '__shgetc', '__uflow', 'puts', 'printf_core',
   '__vfprintf_internal', 'pop_arg', 'fclose', 'fseeko', '__fseeko_unlocked', 'ftello', '__stdio_exit'];

@@ -55,12 +55,10 @@ for (const where of ['page', 'worker']) {
   });
 
   test(`${where}: the host gets turns while coroutines stay busy`, async () => {
-    // MessageChannel turns in the page, counted from JS while C yields for 60 ms.
+    // MessageChannel turns in the page, counted from JS while C yields.
     const r = await run('core', ['slice'], where);
     assert.equal(r.status, 0);
-    const [, turns, yields] = r.stdout[0].match(/^host_turns=(\d+) yields=(\d+)$/);
-    assert.ok(Number(turns) >= 2, `host turns during 60 ms of yielding: ${turns}`);
-    assert.ok(Number(yields) > 1000, `yields=${yields}`);
+    checks.slice(r);
   });
 }
 

@@ -17,7 +17,7 @@ const noLeaks = assertNoLeaks;
 
 /** The server sees the aborted requests' connections close. */
 async function serverSettles() {
-  for (let i = 0; i < 100 && fx.stats.active > 0; i++) await sleep(10);
+  for (let i = 0; i < 3000 && fx.stats.active > 0; i++) await sleep(10); // a wait for the condition
   assert.equal(fx.stats.active, 0, 'a cancelled fetch kept its connection open');
 }
 
@@ -56,7 +56,7 @@ test('deadline scopes: the earliest wins, expiry is WEFT_ETIMEDOUT, distinct fro
   const r = await run('scopes');
   assert.equal(r.status, 0);
   assert.deepEqual(r.stdout, [
-    'sleep in 40 ms scope = deadline or timeout expired after_ms>=40:1 <1000:1',
+    'sleep in 40 ms scope = deadline or timeout expired after_ms>=40:1 cut_short:1',
     'sleep past the deadline = deadline or timeout expired',
     'exit expired = 1',
     'sleep after the scope = success',

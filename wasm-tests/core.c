@@ -33,23 +33,35 @@ static int yield_order(void) {
 
 /* ---- sleep order and lateness --------------------------------------- */
 
-typedef struct { double ms; int tag; } sleep_req;
+/* Each sleeper notes the time just before its weft_sleep; they start one
+ * after another, so a sleeper's deadline lies between its own start + ms
+ * and the next one's start + ms (the last is followed by "closer"). */
+typedef struct { double ms; int tag; double t0; } sleep_req;
 
 static void *sleeper(void *arg) {
   sleep_req *r = arg;
-  double t0 = weft_now();
+  r->t0 = weft_now();
   int rc = weft_sleep(r->ms);
-  printf("woke %d ms=%g rc=%d late=%.3f\n", r->tag, r->ms, rc, weft_now() - t0 - r->ms);
+  printf("woke %d ms=%g rc=%d late=%.3f t0=%.6f\n", r->tag, r->ms, rc, weft_now() - r->t0 - r->ms, r->t0);
+  return NULL;
+}
+
+static void *closer(void *arg) {
+  *(double *)arg = weft_now();
   return NULL;
 }
 
 static int sleep_order(void) {
   /* Shuffled, with ties (FIFO among equal deadlines) and zero delays. */
-  static sleep_req reqs[] = {{30, 0}, {10, 1}, {0, 2}, {20, 3}, {10, 4}, {0, 5}, {5, 6}, {20, 7}};
+  static sleep_req reqs[] = {{30, 0, 0}, {10, 1, 0}, {0, 2, 0}, {20, 3, 0}, {10, 4, 0}, {0, 5, 0}, {5, 6, 0}, {20, 7, 0}};
   enum { N = sizeof reqs / sizeof reqs[0] };
   weft_id ids[N];
+  double last_start = 0;
   for (int i = 0; i < N; i++) ids[i] = weft_spawn(sleeper, &reqs[i], NULL);
+  weft_id c = weft_spawn(closer, &last_start, NULL);
   for (int i = 0; i < N; i++) weft_join(ids[i], NULL);
+  weft_join(c, NULL);
+  printf("closer t0=%.6f\n", last_start);
   return 0;
 }
 
@@ -149,24 +161,50 @@ static void *spin_sleep0(void *arg) {
   return NULL;
 }
 
-static void *random_sleeper(void *arg) {
-  weft_sleep(50 + (double)((uintptr_t)arg % 40)); /* all still asleep when main looks */
-  return NULL;
+static int parked;
+static void *far_sleeper(void *arg) {
+  parked++;
+  return (void *)(intptr_t)weft_sleep(1e9 + (double)((uintptr_t)arg % 40)); /* until cancelled */
+}
+
+static void *spread_sleeper(void *arg) {
+  return (void *)(intptr_t)weft_sleep(1 + (double)((uintptr_t)arg % 40));
+}
+
+static void print_timers(const char *when) {
+  weft_stats st;
+  weft_get_stats(&st);
+  printf("%s sleeping=%u host_timers=%u\n", when, st.sleeping, st.host_timers);
 }
 
 static int timers(void) {
   weft_join(weft_spawn(spin_sleep0, NULL, NULL), NULL);
   printf("sleep0 done\n");
+  enum { N = 500 };
+  weft_id ids[N];
+  /* 500 sleepers asleep at once (their deadlines are far off, however slow
+   * the machine): one host timer for all of them. */
+  EM_ASM({ globalThis.weftTestMark && globalThis.weftTestMark('park'); });
+  for (int i = 0; i < N; i++) ids[i] = weft_spawn(far_sleeper, (void *)(uintptr_t)(i * 7919u), NULL);
+  while (parked < N) weft_yield();
+  weft_yield_host(); /* the tick ends: the host timer is armed */
+  print_timers("parked:");
+  for (int i = 0; i < N; i++) weft_cancel(ids[i]);
+  int bad = 0;
+  for (int i = 0; i < N; i++) {
+    void *r = NULL;
+    bad += weft_join(ids[i], &r) != 0 || (intptr_t)r != WEFT_ECANCELED;
+  }
+  print_timers("cancelled:");
+  /* 500 sleepers over 40 ms, woken by the host timer. */
   EM_ASM({ globalThis.weftTestMark && globalThis.weftTestMark('many'); });
-  weft_id ids[500];
-  for (int i = 0; i < 500; i++) ids[i] = weft_spawn(random_sleeper, (void *)(uintptr_t)(i * 7919u), NULL);
-  weft_stats st;
-  weft_yield(); /* let them all reach their sleep */
-  weft_get_stats(&st);
-  printf("sleeping=%u\n", st.sleeping);
-  for (int i = 0; i < 500; i++) weft_join(ids[i], NULL);
-  weft_get_stats(&st);
-  printf("after sleeping=%u host_timers=%u\n", st.sleeping, st.host_timers);
+  for (int i = 0; i < N; i++) ids[i] = weft_spawn(spread_sleeper, (void *)(uintptr_t)(i * 7919u), NULL);
+  for (int i = 0; i < N; i++) {
+    void *r = (void *)1;
+    bad += weft_join(ids[i], &r) != 0 || r != NULL;
+  }
+  printf("bad=%d\n", bad);
+  print_timers("after");
   return 0;
 }
 
@@ -185,11 +223,12 @@ static int yield_host(void) {
   return 0;
 }
 
-/* Two coroutines yield to each other for 60 ms: the host still gets turns. */
+/* Two coroutines yield to each other until the host has had 3 turns (a
+ * program that never gave it one would stop at the cap instead). */
 static long slice_yields;
 static void *busy(void *arg) {
-  double end = *(double *)arg;
-  while (weft_now() < end) {
+  int until = *(int *)arg;
+  while (host_turns() < until && slice_yields < 50 * 1000 * 1000) {
     weft_yield();
     slice_yields++;
   }
@@ -197,9 +236,8 @@ static void *busy(void *arg) {
 }
 
 static int slice(void) {
-  int before = host_turns();
-  double end = weft_now() + 60;
-  weft_id a = weft_spawn(busy, &end, NULL), b = weft_spawn(busy, &end, NULL);
+  int before = host_turns(), until = before + 3;
+  weft_id a = weft_spawn(busy, &until, NULL), b = weft_spawn(busy, &until, NULL);
   weft_join(a, NULL);
   weft_join(b, NULL);
   printf("host_turns=%d yields=%ld\n", host_turns() - before, slice_yields);

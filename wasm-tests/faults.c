@@ -22,8 +22,9 @@ __attribute__((constructor)) static void before_main(void) {
   ctor_self = weft_self();
 }
 
-/* Exported: the JS test calls it directly, outside any coroutine. */
+/* Exported: the JS test calls them directly, outside any coroutine. */
 EMSCRIPTEN_KEEPALIVE int outside_sleep(void) { return weft_sleep(5); }
+EMSCRIPTEN_KEEPALIVE int outside_live(void) { return weft_list(NULL, 0); }
 
 static void *nap(void *arg) {
   weft_sleep(5);
@@ -77,7 +78,7 @@ static int deadlock(void) {
   return 0;
 }
 
-/* Two coroutines join each other; main has already returned. */
+/* Two coroutines join each other; main returns meanwhile. */
 static weft_id pair[2];
 static void *join_other(void *arg) {
   weft_join(pair[1 - (int)(intptr_t)arg], NULL);

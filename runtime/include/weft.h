@@ -76,8 +76,9 @@ typedef void *(*weft_fn)(void *arg);
  * resume when it stays within the guard zone (512 bytes); only a
  * -sSTACK_OVERFLOW_CHECK=2 build catches every overflow before it writes. */
 #define WEFT_DEFAULT_STACK (16 * 1024)
-/* Smallest stack weft accepts (the guard zone is inside it). */
+/* Smallest and largest stack weft accepts (the guard zone is inside it). */
 #define WEFT_MIN_STACK 1024
+#define WEFT_MAX_STACK (256u << 20)
 
 typedef struct weft_opts {
   const char *name;  /* copied (up to 23 bytes); NULL: "co<id>" */
@@ -87,16 +88,33 @@ typedef struct weft_opts {
 
 /* Start `fn(arg)` as a new coroutine; it first runs when the caller next
  * suspends (or, outside coroutines, when the scheduler next runs).
- * Returns its id (> 0) or WEFT_EINVAL / WEFT_ENOMEM. `opts` may be NULL. */
+ * Returns its id (> 0), or WEFT_EINVAL (NULL fn, unknown flags, a
+ * stack_size outside [WEFT_MIN_STACK, WEFT_MAX_STACK]) or WEFT_ENOMEM.
+ * `opts` may be NULL.
+ *
+ * The end of the program: returning from main (or weft_exit in main, or
+ * C exit()) ends it, as in C: the coroutines main's code started are
+ * stopped where they wait, without running more of their code (their
+ * timers and host operations are released), and run() resolves. Only
+ * coroutines JS started (program.call) and theirs go on. A coroutine
+ * stopped by a fault (trap, abort(), assert(), stack overflow) fails the
+ * program unless its failure is taken: by a join (which returns the
+ * error), its group, or its JS caller. A detached one fails it at once;
+ * one that could still be joined, when main returns without joining it.
+ * A failed program rejects run() with a WeftError naming the coroutine. */
 weft_id weft_spawn(weft_fn fn, void *arg, const weft_opts *opts);
 
 /* Wait for coroutine `id` to finish; store its return value in *result
- * (if non-NULL) and release it. Returns 0, or: WEFT_ESRCH, WEFT_EJOINED,
- * WEFT_EBUSY, WEFT_EDEADLK (own id), WEFT_ENOTCO, or the error that stopped
- * the coroutine (WEFT_ESTACK, WEFT_ESAVEAREA, WEFT_EHOST). Suspends. */
+ * (if non-NULL) and release it. Returns 0, or: WEFT_ESRCH (no such id,
+ * e.g. <= 0), WEFT_EJOINED (already joined, or detached), WEFT_EBUSY
+ * (another coroutine joins it), WEFT_EDEADLK (own id), WEFT_ENOTCO, or the
+ * error that stopped the coroutine (WEFT_ESTACK, WEFT_ESAVEAREA, WEFT_EHOST).
+ * *result is left alone on error. Suspends. */
 int weft_join(weft_id id, void **result);
 
-/* Let `id` free itself when it finishes; it can no longer be joined. */
+/* Let `id` free itself when it finishes (at once if it has); it can no
+ * longer be joined. A coroutine may detach itself. 0, WEFT_ESRCH,
+ * WEFT_EJOINED (joined or detached already), WEFT_EBUSY (being joined). */
 int weft_detach(weft_id id);
 
 /* Finish the calling coroutine now with `result`, without returning
@@ -114,13 +132,16 @@ int weft_yield_host(void);
 
 /* Sleep at least `ms` milliseconds (fractions allowed; 0 lets other ready
  * coroutines run first). Due sleepers run before other ready coroutines, in
- * deadline order. Returns 0, or WEFT_EINVAL for negative or NaN. Suspends. */
+ * deadline order. INFINITY sleeps until cancelled (if nothing else can
+ * ever run, that is a deadlock, reported). Returns 0, or WEFT_EINVAL for
+ * negative or NaN. Suspends. */
 int weft_sleep(double ms);
 
 /* Id of the running coroutine, or 0 outside any coroutine. */
 weft_id weft_self(void);
 
-/* Name of coroutine `id` (0: the running one), or NULL if unknown. */
+/* Name of coroutine `id` (0: the running one), or NULL if unknown (freed,
+ * never spawned, or 0 outside any coroutine). */
 const char *weft_name(weft_id id);
 
 /* Monotonic clock in milliseconds (the host's performance.now()). */
@@ -389,9 +410,13 @@ int weft_group_free(weft_group *g);
  *   rc = weft_fetch(url, NULL, &r);     // WEFT_ETIMEDOUT after 250 ms
  *   if (weft_scope_exit(&s)) ...        // 1: this scope's deadline expired
  */
-int weft_cancel(weft_id id);   /* 0, WEFT_ESRCH, WEFT_EJOINED; never suspends */
+int weft_cancel(weft_id id);   /* 0 (also when finished already), WEFT_ESRCH, WEFT_EJOINED; never suspends */
 
-typedef struct weft_scope { double at, outer; weft_id owner; } weft_scope;
+/* Scopes nest and must be exited innermost first, by the coroutine that
+ * entered them: exiting any other (an outer one, someone else's, one not
+ * entered or already exited) returns WEFT_EINVAL and changes nothing.
+ * ms may be INFINITY (no deadline); NaN or negative is WEFT_EINVAL. */
+typedef struct weft_scope { double at, outer; weft_id owner; int depth; } weft_scope;
 int weft_scope_enter(weft_scope *s, double ms);  /* WEFT_ENOTCO, WEFT_EINVAL */
 int weft_scope_exit(weft_scope *s);              /* 1 if expired, 0 if not, or an error */
 
@@ -410,13 +435,16 @@ typedef struct weft_info {
 
 /* Fill up to `max` entries (ordered by id; which ones, when `max` is less
  * than the count, is unspecified); returns how many coroutines exist,
- * finished ones not yet joined included. weft_list(NULL, 0) counts. */
+ * finished ones not yet joined included. With out NULL or max < 1 it only
+ * counts: weft_list(NULL, 0). */
 int weft_list(weft_info *out, int max);
 /* Print the list as a table to stderr. */
 void weft_dump(void);
 
 /* Events for tools such as the demo's visualizer; the hook runs in the
- * scheduler, never inside a coroutine, and must not suspend. `detail` is
+ * scheduler, never inside a coroutine (weft_self() is 0 there, and
+ * suspending calls return WEFT_ENOTCO), even for a spawn made by one. A
+ * trap in the hook is a trap in the scheduler: the program fails. `detail` is
  * the wait kind for WEFT_EV_SUSPEND (0 weft_yield, 1 sleep, 2 join, 3 host
  * turn, 4 channel, 5 sync object or group, 6 JS call, 7 fetch, 8 body
  * read), the exit code for WEFT_EV_EXIT, else 0. A NULL hook removes it. */
@@ -434,7 +462,7 @@ typedef struct weft_stats {
   uint64_t saved_bytes; /* bytes of wasm stack state saved, in total */
   uint32_t live;        /* coroutines not yet finished */
   uint32_t ready;       /* in the run queue */
-  uint32_t sleeping;    /* in the timer heap */
+  uint32_t sleeping;    /* in the timer heap, or asleep forever */
   uint32_t host_timers; /* host timers armed right now (0 or 1) */
   uint32_t host_ops;    /* host operations (promises, fetches) in flight */
   size_t held_bytes;    /* bytes held by unfinished coroutines (running,
@@ -442,7 +470,7 @@ typedef struct weft_stats {
                            areas and C stacks */
 } weft_stats;
 
-void weft_get_stats(weft_stats *out);
+void weft_get_stats(weft_stats *out); /* NULL: does nothing */
 
 #ifdef __cplusplus
 }

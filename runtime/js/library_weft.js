@@ -32,4 +32,38 @@ weftImports.__handle_stack_overflow = function (requested) {
   throw Module['weftHost'].imports.stack_overflow(requested >>> 0);
 };
 
+// Output: stdout and stderr go to the host as raw bytes, and weft.mjs
+// shows them (raw in Node, by lines elsewhere), instead of through
+// Emscripten's line buffer, which keeps a last line without '\n' until
+// the next '\n' (forever, at the end). Other descriptors are files of
+// Emscripten's FS, when a program has one: they keep its own fd_write.
+#if SYSCALLS_REQUIRE_FILESYSTEM
+weftImports.$weftFdWriteOthers = LibraryManager.library.fd_write;
+weftImports.$weftFdWriteOthers__deps = LibraryManager.library.fd_write__deps || [];
+weftImports.fd_write__deps = ['$weftFdWriteOthers'];
+#else
+weftImports.fd_write__deps = []; // not the line buffer, nor its flush at exit
+delete LibraryManager.library.fd_write__postset;
+#endif
+weftImports.fd_write = function (fd, iov, iovcnt, pnum) {
+  if (fd == 1 || fd == 2) return Module['weftHost'].imports.write(fd, iov, iovcnt, pnum);
+#if SYSCALLS_REQUIRE_FILESYSTEM
+  return weftFdWriteOthers(fd, iov, iovcnt, pnum);
+#else
+  return 8; // EBADF: without a filesystem no other descriptor exists
+#endif
+};
+
+#if USE_OFFSET_CONVERTER
+// Builds that symbolize wasm addresses (AddressSanitizer's reports) need
+// Emscripten's offset converter, which its loader fills only when it
+// instantiates the wasm itself; weft.mjs does that, and calls this.
+weftImports.$weftOffsetConverter = function () {};
+weftImports.$weftOffsetConverter__postset =
+  'Module["weftHost"].offsets = function (bytes, module) {' +
+  '  wasmOffsetConverter = new WasmOffsetConverter(bytes, module);' +
+  '};';
+weftImports.weft_host_wake__deps = ['$weftOffsetConverter'];
+#endif
+
 mergeInto(LibraryManager.library, weftImports);

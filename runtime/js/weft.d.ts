@@ -24,9 +24,16 @@ export declare class WeftError extends Error {
 }
 
 export interface LoadOptions {
-  /** Receives each line the program writes to stdout (default: console.log). */
+  /**
+   * Receives each line the program writes to stdout, without its '\n'. A
+   * partial line is passed when the program hands control back to the event
+   * loop (and at its end), and the rest of that line, when it comes, as a
+   * line of its own. Default: in Node, the bytes go to process.stdout as
+   * they are (a terminal shows partial and '\r' lines at once); elsewhere,
+   * console.log by lines.
+   */
   stdout?: (line: string) => void;
-  /** Receives each line the program writes to stderr (default: console.error). */
+  /** The same for stderr (default: process.stderr in Node, else console.error). */
   stderr?: (line: string) => void;
   /** Base for a relative moduleUrl (default: the page, or the cwd in Node). */
   base?: string | URL;
@@ -44,16 +51,23 @@ export declare class Program {
   /** The Emscripten module (exports as `_name`, HEAP views, ...). */
   readonly module: any;
   /**
-   * Run main(argc, argv). Resolves with its exit status once main and every
-   * coroutine have finished (or exit()'s status); rejects with a WeftError
-   * on deadlock. A program runs once.
+   * Run main(argc, argv) (each argument is made a string; not a list:
+   * TypeError). Resolves with its status when main returns, or exit()'s:
+   * that ends the program, stopping the coroutines main's code started.
+   * Rejects with a WeftError when the program fails: a coroutine stopped by
+   * a fault (trap, abort(), assert(), stack overflow) whose failure nothing
+   * took (join, group, JS caller), or no coroutine can ever run again
+   * (WEFT_EDEADLK: a deadlock, or in Node an event loop with nothing left
+   * to do). A program runs once.
    */
   run(args?: string[]): Promise<number>;
   /**
    * Start WEFT_EXPORT function `name` as a new coroutine with these
    * arguments (numbers, strings, Uint8Array/ArrayBuffer, or any object,
    * passed as a handle); resolves with what it returned through
-   * weft_return_*, rejects with a WeftError. Any number may be in flight.
+   * weft_return_*, rejects with a WeftError. Any number may be in flight;
+   * they go on after main returned. Once the program has stopped (failed or
+   * exited), calls reject at once ("weft: the program has stopped: ...").
    */
   call(name: string, ...args: unknown[]): Promise<number | string | Uint8Array | object | undefined>;
   /**

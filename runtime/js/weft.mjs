@@ -2,7 +2,10 @@
 // its .wasm) in Node, a page or a Web Worker, and joins its scheduler to the
 // event loop. The runtime asks for at most one timer (for the earliest
 // sleeper) and for "immediate" turns; the host answers by calling back into
-// the scheduler, which runs every ready coroutine and returns.
+// the scheduler, which runs every ready coroutine and returns. The host
+// also shows the program's output, and ends every wait JS has on it (run(),
+// program.call) with a result or an error: after a failure, after exit(),
+// and in Node when the event loop drains while a wait could never end.
 
 const isNode = typeof process === 'object' && !!process.versions?.node;
 
@@ -22,10 +25,59 @@ const immediate = (() => {
   return (fn) => { queue.push(fn); channel.port2.postMessage(0); };
 })();
 
+// Output. The program's stdout and stderr reach the host as raw bytes
+// (library_weft.js replaces Emscripten's line buffer, which keeps a last
+// line without '\n' forever). In Node without a callback they are written
+// as they come, so a terminal shows partial lines and '\r' progress lines
+// at once. Otherwise they are cut into lines for the callback (or the
+// console): a partial line is passed when the program hands control back
+// to the event loop (the end of every host turn, and its end), and the
+// rest of that line, when it comes, as a line of its own.
+class Output {
+  constructor(line, raw) {
+    this.line = line;     // (text) => void, or null
+    this.raw = raw;       // a Node stream, or null
+    this.decoder = new TextDecoder();
+    this.partial = '';
+    this.continued = false; // a partial line was passed: its '\n' ends no new line
+  }
+  bytes(u8) {
+    if (this.raw) this.raw.write(u8);
+    else this.text(this.decoder.decode(u8, { stream: true }));
+  }
+  text(t) {
+    if (this.raw) { this.raw.write(t); return; }
+    if (!t) return;
+    const lines = (this.partial + t).split('\n');
+    this.partial = lines.pop();
+    if (this.continued && lines.length && lines[0] === '') lines.shift();
+    this.continued = false;
+    for (const l of lines) this.line(l);
+  }
+  flush() {
+    if (this.raw || !this.partial) return;
+    const l = this.partial;
+    this.partial = '';
+    this.continued = true;
+    this.line(l);
+  }
+}
+
+function outputTo(callback, stream, fallback) {
+  if (callback) return new Output(callback, null);
+  if (isNode && stream) return new Output(null, stream);
+  return new Output(fallback, null);
+}
+
 class Host {
   constructor(options) {
-    this.stdout = options.stdout ?? ((line) => console.log(line));
-    this.stderr = options.stderr ?? ((line) => console.error(line));
+    this.out = outputTo(options.stdout, isNode && process.stdout, (line) => console.log(line));
+    this.err = outputTo(options.stderr, isNode && process.stderr, (line) => console.error(line));
+    this.depth = 0; // calls into wasm in progress
+    this.stopped = null; // once the program cannot go on: the error later calls get
+    this.waits = 0; // program.call() and next() promises not yet settled
+    this.watching = false;
+    this.drained = () => this.onDrain();
     this.timerHandle = null;
     this.wakePending = false;
     this.microPending = false;
@@ -43,8 +95,9 @@ class Host {
     this.imports = {
       timer: (ms) => this.timer(ms),
       wake: () => this.wake(),
-      exit: (status) => this.finish(() => this.done?.resolve(status)),
-      fatal: (code, msg) => this.fail(code, b.string(msg)),
+      exit: (status) => this.settleRun((d) => d.resolve(status)),
+      fatal: (code, msg) => this.fail(new WeftError(code, b.string(msg))),
+      write: (fd, iov, n, pnum) => this.write(fd, iov, n, pnum),
       stack_checked: () => (this.raw.__set_stack_limits ? 1 : 0),
       stack_limits: (base, end) => this.raw.__set_stack_limits(base, end),
       stack_overflow: (sp) => Object.assign(
@@ -84,38 +137,140 @@ class Host {
     this.wakePending = true;
     immediate(this.tick);
   }
-  fail(code, message) { this.finish(() => this.done?.reject(new WeftError(code, message))); }
-  finish(settle) {
-    this.timer(-1);
-    settle();
+  /** Settle run() if it is pending. */
+  settleRun(how) {
+    const d = this.done;
     this.done = null;
+    this.idle();
+    if (d) how(d);
+  }
+
+  /** fd_write for stdout and stderr (library_weft.js). */
+  write(fd, iov, n, pnum) {
+    const m = this.memory, out = fd === 1 ? this.out : this.err;
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const p = m.u32(iov + 8 * i), len = m.u32(iov + 8 * i + 4);
+      if (len) out.bytes(m.bytes(p, len));
+      total += len;
+    }
+    m.setU32(pnum, total);
+    return 0;
+  }
+
+  /** The program cannot go on (`error`, a WeftError): run() and every call
+   * in flight reject with it, later calls with "the program has stopped",
+   * and what JS holds for it is let go. The runtime has stopped its
+   * coroutines (or, after a trap in its scheduler, cannot be trusted to). */
+  fail(error, reason = error.message.replace(/^weft: /, '').split('\n')[0]) {
+    if (this.stopped) return;
+    this.stopped = new WeftError(error.errno ?? codes.EHOST, `weft: the program has stopped: ${reason}`);
+    this.timer(-1);
+    this.settleRun((d) => d.reject(error)); // (and stops watching the event loop)
+    const b = this.bridge;
+    for (const call of b.calls.values()) {
+      call.iterator?.finished(error.errno ?? codes.EHOST, error.message);
+      call.reject(error);
+    }
+    for (const op of [...b.ops.keys()]) b.drop(op);
+  }
+
+  /** After a trap in the scheduler nothing will call export_done: free the
+   * calls' arguments here. */
+  abandonCalls() {
+    for (const call of [...this.bridge.calls.values()]) {
+      try { call.cleanup(); } catch { /* the memory is beyond help */ }
+    }
+  }
+
+  /** C exit(): run() resolves with the status; the program is over. */
+  exited(status) {
+    const error = new WeftError(codes.ECANCELED, `weft: the program exited with status ${status}`);
+    this.settleRun((d) => d.resolve(status));
+    this.fail(error, `it exited with status ${status}`);
+    try {
+      this.raw.weft__halt(); // stops every coroutine: their ops, calls and memory
+    } catch {
+      this.abandonCalls();
+    }
+  }
+
+  // Node: when the event loop has nothing left to do while JS waits for
+  // run() or a call, the wait could never end; the runtime reports what
+  // each coroutine waits for and the program fails, instead of Node
+  // exiting without a word (code 13).
+  watch() {
+    if (!isNode || this.watching || this.stopped) return;
+    this.watching = true;
+    process.on('beforeExit', this.drained);
+  }
+  /** Stop watching once JS waits for nothing. */
+  idle() {
+    if (!this.watching || (!this.stopped && (this.done || this.waits))) return;
+    process.off('beforeExit', this.drained);
+    this.watching = false;
+  }
+  onDrain() {
+    if (this.stopped || (!this.done && !this.waits)) return this.idle();
+    if (!this.enter('weft__stall')) {
+      this.fail(new WeftError(codes.EDEADLK, 'weft: stalled: the event loop has nothing left to do while JS waits'));
+    }
+    return this.idle();
+  }
+  /** Count a promise JS waits on until it settles. */
+  track(promise) {
+    this.waits++;
+    this.watch();
+    const settled = () => { this.waits--; this.idle(); };
+    promise.then(settled, settled);
+    return promise;
   }
 
   // Call into the runtime. An exception escaping wasm while a coroutine
   // ran (a JS exception in an import, a trap, a stack overflow) stops that
   // coroutine only; the runtime reports it and the program carries on.
+  // When the outermost call returns, partial output lines go out.
   enter(fn, ...args) {
+    if (this.stopped) return undefined;
+    this.depth++;
     try {
       return this.raw[fn](...args);
     } catch (e) {
-      if (e?.name === 'ExitStatus') return this.imports.exit(e.status); // C exit()
-      const raw = this.raw;
-      if (!raw.weft__current()) {
-        this.finish(() => (this.done ? this.done.reject(e) : this.stderr(`weft: ${e?.stack ?? e}`)));
-        return undefined;
+      return this.caught(e);
+    } finally {
+      if (--this.depth === 0) {
+        this.out.flush();
+        this.err.flush();
       }
-      let code = e?.weftCode ?? codes.EHOST;
-      let text = String(e?.message ?? e);
-      if (e instanceof RangeError && /call stack|recursion/i.test(text)) {
-        code = codes.ESTACK; // the engine's own stack: recursion too deep
-        text = `it exhausted the host's call stack (${text})`;
-      }
-      const [ptr] = this.memory.newString(text);
-      raw.weft__recover(code, ptr);
-      this.memory.free(ptr);
-      this.wake();
+    }
+  }
+
+  caught(e) {
+    if (e?.name === 'ExitStatus') return this.exited(e.status); // C exit()
+    const raw = this.raw;
+    let current = 0;
+    try { current = raw.weft__current(); } catch { /* as if none */ }
+    if (!current) { // in the scheduler itself: it cannot be trusted to go on
+      const reason = `a JS exception or trap escaped its scheduler: ${e?.message ?? e}`;
+      const d = this.done;
+      this.done = null;
+      if (d) d.reject(e); // run() rejects with the exception itself
+      else this.err.text(`weft: ${e?.stack ?? e}\n`);
+      this.fail(new WeftError(codes.EHOST, `weft: ${reason}`), reason);
+      this.abandonCalls();
       return undefined;
     }
+    let code = e?.weftCode ?? codes.EHOST;
+    let text = String(e?.message ?? e);
+    if (e instanceof RangeError && /call stack|recursion/i.test(text)) {
+      code = codes.ESTACK; // the engine's own stack: recursion too deep
+      text = `it exhausted the host's call stack (${text})`;
+    }
+    const buf = raw.weft__recover_text(); // no malloc on the broken stack
+    this.memory.copyString(text, buf, 256);
+    raw.weft__recover(code, buf);
+    this.wake();
+    return undefined;
   }
 
   /** Live host resources, for leak checks. */
@@ -150,8 +305,9 @@ export async function load(moduleUrl, options = {}) {
   const mod = await Promise.race([failure, factory({
     weftHost: host,
     noInitialRun: true,
-    print: (line) => host.stdout(line),
-    printErr: (line) => host.stderr(line),
+    // What Emscripten's own JS prints (abort messages, sanitizer reports).
+    print: (line) => host.out.text(`${line}\n`),
+    printErr: (line) => host.err.text(`${line}\n`),
     instantiateWasm(imports, receive) {
       // A program linked without the Asyncify pass still imports its
       // intrinsics: library_weft.js's stubs, which throw if called.
@@ -159,6 +315,9 @@ export async function load(moduleUrl, options = {}) {
       WebAssembly.instantiate(bytes, imports).then((r) => {
         host.raw = r.instance.exports;
         host.memory = new Memory(host.raw);
+        // Builds that symbolize wasm addresses (AddressSanitizer) read the
+        // binary's function offsets; library_weft.js provides this hook.
+        host.offsets?.(new Uint8Array(bytes), r.module);
         receive(r.instance, r.module);
       }, failed);
       return {};
@@ -176,12 +335,28 @@ export class Program {
   }
 
   /** Call WEFT_EXPORT function `name` as a new coroutine; resolves with
-   * what it returned (weft_return_*), rejects with a WeftError. */
-  call(name, ...args) { return this.host.bridge.invoke(name, args); }
+   * what it returned (weft_return_*), rejects with a WeftError; at once if
+   * the program has stopped (failed or exited). */
+  call(name, ...args) {
+    const h = this.host;
+    if (h.stopped) return Promise.reject(h.stopped);
+    return h.track(h.bridge.invoke(name, args));
+  }
 
   /** Consume WEFT_EXPORT function `name` (which calls weft_args_yield) as
    * an async iterator; leaving the loop early cancels it. */
-  iterate(name, ...args) { return this.host.bridge.iterate(name, args); }
+  iterate(name, ...args) {
+    const h = this.host;
+    const it = h.bridge.iterate(name, args);
+    const next = it.next;
+    let started = false; // once started, a failure ends it through the bridge
+    it.next = () => {
+      if (h.stopped && !started) return Promise.reject(h.stopped);
+      started = true;
+      return h.track(next.call(it));
+    };
+    return it;
+  }
 
   /** Register host function `name` for weft_call from C. */
   define(name, fn) { this.host.define(name, fn); }
@@ -189,13 +364,22 @@ export class Program {
   /** Live host resources: handles, ops, calls, timers (for leak checks). */
   stats() { return this.host.stats(); }
 
-  /** Run main(argc, argv); resolves with its exit status once main and
-   * every coroutine have finished, rejects with a WeftError on deadlock. */
+  /** Run main(argc, argv) (args: a list, each made a string); resolves with
+   * its exit status when main returns (or exit()'s), rejects with a
+   * WeftError when the program fails: deadlock, a fault nobody took. */
   run(args = []) {
     if (this.started) return Promise.reject(new Error('weft: this program has already been run'));
+    if (this.host.stopped) return Promise.reject(this.host.stopped);
+    if (!Array.isArray(args ?? [])) return Promise.reject(new TypeError('weft: run(args) takes an array of strings'));
+    let strings;
+    try {
+      strings = ['program', ...(args ?? [])].map((a) => String(a));
+    } catch (e) {
+      return Promise.reject(e);
+    }
     this.started = true;
     const mem = this.host.memory;
-    const argv = ['program', ...args].map((s) => mem.newString(String(s))[0]);
+    const argv = strings.map((a) => mem.newString(a)[0]);
     const table = mem.malloc(4 * (argv.length + 1));
     if (!table || argv.includes(0)) {
       argv.forEach((p) => mem.free(p));
@@ -206,8 +390,9 @@ export class Program {
     mem.setU32(table + 4 * argv.length, 0);
     return new Promise((resolve, reject) => {
       this.host.done = { resolve, reject };
+      this.host.watch();
       const rc = this.host.enter('weft__boot', argv.length, table);
-      if (rc < 0) this.host.fail(rc, `weft: cannot start the program (${codeNames[rc]})`);
+      if (rc < 0) this.host.settleRun((d) => d.reject(new WeftError(rc, `weft: cannot start the program (${codeNames[rc]})`)));
     });
   }
 }

@@ -220,6 +220,7 @@ EMSCRIPTEN_KEEPALIVE int weft__invoke(const char *name, weft_val *vals, int n, i
     return err;
   }
   co->on_exit = export_exited;
+  co->flags |= CO_SUPERVISED; /* its JS caller takes its failure */
   return co->id;
 }
 

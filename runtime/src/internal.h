@@ -37,6 +37,11 @@ typedef enum { CO_READY, CO_RUNNING, CO_BLOCKED, CO_DONE } co_state;
 #define CO_MAIN    0x200u /* runs the program's main() */
 #define CO_EXITING 0x400u /* weft_exit() or a fatal error: finish on unwind */
 #define CO_CANCELLED 0x800u /* weft_cancel(): suspending calls return WEFT_ECANCELED */
+#define CO_JS_TREE  0x1000u /* started by JS (an export, a spawn from JS) or by such a
+                               coroutine: not main's, so the end of main does not stop it */
+#define CO_SUPERVISED 0x2000u /* its on_exit hands its failure to its JS caller (an export) */
+#define CO_JS_OWNED (CO_JS_TREE | CO_SUPERVISED)
+#define CO_STOPPED  0x4000u /* stopped without running on (the program ended): no fault */
 
 typedef struct weft_co weft_co;
 struct weft_co {
@@ -60,6 +65,8 @@ struct weft_co {
   struct weft_gen *gen; /* the generator this coroutine produces for */
   struct weft_group *group; /* the group it was spawned into */
   char *errmsg;         /* weft_last_error(): message of its last failed host call */
+  char *fault;          /* what stopped it (a fault), until it is joined */
+  int scope_depth;      /* deadline scopes it is inside */
   /* timer heap membership */
   double deadline;
   uint32_t tseq;        /* FIFO order among equal deadlines */
@@ -83,9 +90,12 @@ typedef struct {
   weft_co *current;     /* running coroutine, NULL in the scheduler */
   co_list ready;
   co_list host_wait;    /* weft_yield_host() callers, released next tick */
-  bool booted, main_done, in_tick, finished;
+  bool booted, in_tick;
+  bool failed;          /* the program cannot go on (deadlock, stall, a fault nobody
+                           took, exit()): everything is stopped and the tick idles */
   int main_status;
   uint32_t live;        /* spawned and not finished */
+  uint32_t forever;     /* sleepers with no deadline at all (not in the timer heap) */
   uint32_t host_pending;/* host operations that will wake someone later */
   weft_id last_id;
   weft_stats st;
@@ -108,8 +118,12 @@ void sched_interrupt(weft_co *co, int err); /* end its wait early with err */
 /* weft_spawn for the runtime's own spawners: the control block, or NULL and *err. */
 weft_co *sched_spawn(weft_fn fn, void *arg, const weft_opts *opts, int *err);
 #define SCHED_EVENT(ev, co, detail) \
-  do { if (S.hook) S.hook((ev), (co)->id, (detail), S.hook_ctx); } while (0)
+  do { if (S.hook) sched_event((ev), (co), (detail)); } while (0)
+void sched_event(int ev, weft_co *co, int detail); /* call the hook, outside any coroutine */
 void sched_finish(weft_co *co);            /* co has returned or was stopped */
+/* The program cannot go on: the host rejects run() and the JS calls in
+ * flight with `msg` (also printed), and every coroutine is stopped. */
+void sched_fail(int code, const char *msg);
 int sched_check_current(void);             /* WEFT_ENOTCO outside a coroutine */
 const char *co_name(weft_co *co);          /* its name, "co<id>" by default */
 
@@ -121,10 +135,12 @@ int switch_alloc_stack(weft_co *co, size_t size);
 void switch_release(weft_co *co);       /* free stack and save area */
 size_t switch_held_bytes(const weft_co *co);
 void switch_recover(int err, const char *what); /* after a trap: stop current */
+weft_co *switch_abandon(void);          /* after exit(): back on the scheduler's stack */
 void switch_end_tick(void);             /* the main stack's limits, before JS runs */
 
 /* timer.c */
-int timer_insert(weft_co *co, double deadline); /* WEFT_ENOMEM */
+int timer_reserve(uint32_t n);           /* room for n members, or WEFT_ENOMEM */
+int timer_insert(weft_co *co, double deadline); /* never fails after timer_reserve(live) */
 void timer_remove(weft_co *co);
 int timer_fire_due(double now);         /* wake due sleepers; returns count */
 void timer_sync_host(void);             /* arm/clear the one host timer */
@@ -135,8 +151,9 @@ uint32_t timer_count(void);
 int registry_put(weft_co *co);
 weft_co *registry_get(weft_id id);
 void registry_del(weft_id id);
-/* Visit every registered coroutine. */
+/* Visit every registered coroutine (fn must not add or remove any). */
 void registry_each(void (*fn)(weft_co *, void *), void *ctx);
+uint32_t registry_count(void);
 
 /* bridge.c */
 /* A value crossing between C and JS (runtime/js/bridge.mjs reads and
@@ -169,8 +186,10 @@ int sync_wait(sync_q *s);                /* block in s until woken; returns the 
 void sync_wake(sync_q *s, int value);    /* wake the first waiter */
 
 /* report.c */
-void report_fatal(weft_co *co, int err, const char *detail);
-void report_deadlock(void);
+void report_fatal(weft_co *co, int err, const char *detail); /* and keeps it in co->fault */
+/* Every blocked coroutine and what it waits for, under `headline`; then the
+ * program fails with WEFT_EDEADLK. */
+void report_stuck(const char *headline);
 const char *wait_describe(const weft_co *co, char *buf, size_t n);
 
 #endif

@@ -62,6 +62,8 @@ void registry_del(weft_id id) {
   }
 }
 
+uint32_t registry_count(void) { return used; }
+
 void registry_each(void (*fn)(weft_co *, void *), void *ctx) {
   for (uint32_t i = 0; i < cap; i++)
     if (tab[i]) fn(tab[i], ctx);

@@ -34,9 +34,13 @@ const char *weft_strerror(int err) {
   }
 }
 
+/* Printed at once; kept in co->fault for whoever takes the failure (or,
+ * when no one does, for the message that fails the program). */
 void report_fatal(weft_co *co, int err, const char *detail) {
-  fprintf(stderr, "weft: coroutine #%d \"%s\" was stopped: %s (%s)\n", co->id, co_name(co),
-          detail ? detail : weft_strerror(err), weft_strerror(err));
+  char what[200];
+  snprintf(what, sizeof what, "%s (%s)", detail ? detail : weft_strerror(err), weft_strerror(err));
+  fprintf(stderr, "weft: coroutine #%d \"%s\" was stopped: %s\n", co->id, co_name(co), what);
+  if (!co->fault) co->fault = strdup(what);
 }
 
 static const char *const wait_names[WAIT_KINDS] = {
@@ -48,7 +52,8 @@ const char *wait_describe(const weft_co *co, char *buf, size_t n) {
   const weft_co *target = co->wait_obj;
   switch (co->wait) {
   case WAIT_SLEEP:
-    snprintf(buf, n, "sleep until %.1f ms (in %.1f ms)", co->deadline, co->deadline - weft_now());
+    if (co->heap_index < 0) snprintf(buf, n, "sleep forever");
+    else snprintf(buf, n, "sleep until %.1f ms (in %.1f ms)", co->deadline, co->deadline - weft_now());
     break;
   case WAIT_JOIN:
     snprintf(buf, n, "join of #%d \"%s\"", target->id, co_name((weft_co *)target));
@@ -94,10 +99,11 @@ static int by_id(const void *a, const void *b) {
   return ((const weft_info *)a)->id - ((const weft_info *)b)->id;
 }
 
+/* A NULL `out` or a `max` below 1 only counts. */
 int weft_list(weft_info *out, int max) {
-  list_ctx l = {out, out ? max : 0, 0};
+  list_ctx l = {out, out && max > 0 ? max : 0, 0};
   registry_each(collect, &l);
-  qsort(out, (size_t)(l.n < l.max ? l.n : l.max), sizeof *out, by_id);
+  if (l.max) qsort(out, (size_t)(l.n < l.max ? l.n : l.max), sizeof *out, by_id);
   return l.n;
 }
 
@@ -105,7 +111,10 @@ void weft_dump(void) {
   static const char *const states[] = {"ready", "running", "blocked", "done"};
   int n = weft_list(NULL, 0);
   weft_info *all = calloc((size_t)n + 1, sizeof *all);
-  if (!all) return;
+  if (!all) {
+    fprintf(stderr, "weft: %d coroutine(s); no memory to list them\n", n);
+    return;
+  }
   n = weft_list(all, n);
   fprintf(stderr, "weft: %d coroutine(s)\n%6s  %-23s  %-8s  %8s  %8s  %s\n", n, "id", "name", "state",
           "save B", "stack B", "waits for");
@@ -121,17 +130,17 @@ static void list_blocked(weft_co *co, void *ctx) {
     fprintf(ctx, "  #%d \"%s\" waits for %s\n", co->id, co_name(co), wait_describe(co, what, sizeof what));
 }
 
-void report_deadlock(void) {
+void report_stuck(const char *headline) {
   char *text = NULL;
   size_t len = 0;
   FILE *f = open_memstream(&text, &len);
   if (f) {
-    fprintf(f, "weft: deadlock: %u coroutine(s) blocked, none can run and no host event is pending:\n",
-            S.live);
+    fputs("weft: ", f);
+    fprintf(f, headline, S.live);
+    fputc('\n', f);
     registry_each(list_blocked, f);
     fclose(f);
   }
-  fputs(text ? text : "weft: deadlock\n", stderr);
-  weft_host_fatal(WEFT_EDEADLK, text ? text : "weft: deadlock");
+  sched_fail(WEFT_EDEADLK, text ? text : "weft: deadlock: no memory for the report");
   free(text);
 }

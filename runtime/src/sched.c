@@ -7,6 +7,13 @@
  * coroutine that waits records why (co->wait, co->wait_obj) and where it
  * can be found (timer heap, a join target, the host-wait list); whoever
  * ends the wait calls sched_make_ready() and the loop resumes it.
+ *
+ * How a program ends, as in C and Go: returning from main (or exit()) ends
+ * it, stopping the coroutines main's code started; a fault that nobody
+ * takes (a join, a group, a JS caller) fails it; so does a state from
+ * which nothing can ever run again (deadlock, or a host with nothing left
+ * to do). Coroutines JS started (program.call) are the JS caller's and
+ * outlive main: a program keeps serving calls after main returned.
  */
 #include <emscripten.h>
 #include <math.h>
@@ -18,11 +25,17 @@
 
 #define SLICE_MS    8.0           /* run at most this long before the host gets a turn */
 #define MAIN_STACK  (1024 * 1024) /* C stack of the coroutine running main() */
-#define MAX_STACK   (256u << 20)
 
 weft_sched S;
 
 static weft_co *free_cos; /* control blocks kept for reuse */
+static weft_id main_id;   /* the coroutine running main(), once booted */
+
+/* main's control block while it is not yet freed. */
+static weft_co *main_co(void) {
+  weft_co *co = main_id ? registry_get(main_id) : NULL;
+  return co && (co->flags & CO_MAIN) ? co : NULL;
+}
 
 /* ---- lists ------------------------------------------------------------- */
 
@@ -70,8 +83,15 @@ int sched_check_current(void) {
   return 0;
 }
 
-void sched_make_ready(weft_co *co, int wake) {
+/* Its sleep or deadline ends: out of the timer heap, or no longer one of
+ * the sleepers without any deadline. */
+static void leave_timer(weft_co *co) {
   if (co->heap_index >= 0) timer_remove(co);
+  else if (co->wait == WAIT_SLEEP && co->state == CO_BLOCKED) S.forever--;
+}
+
+void sched_make_ready(weft_co *co, int wake) {
+  leave_timer(co);
   co->wait = WAIT_NONE;
   co->wait_obj = NULL;
   co->wake = wake;
@@ -94,7 +114,7 @@ int sched_block(wait_kind why, void *obj) {
 
 /* Undo whatever a coroutine was waiting on; `final` if it will never run again. */
 static void unlink_wait(weft_co *co, bool final) {
-  if (co->heap_index >= 0) timer_remove(co);
+  leave_timer(co);
   if (co->state == CO_READY) co_list_remove(&S.ready, co);
   else if (co->wait == WAIT_HOST) co_list_remove(&S.host_wait, co);
   else if (co->wait == WAIT_JOIN) ((weft_co *)co->wait_obj)->joiner = NULL;
@@ -113,9 +133,23 @@ void sched_interrupt(weft_co *co, int err) {
 /* ---- life cycle -------------------------------------------------------- */
 
 static void reap(weft_co *co) {
+  free(co->fault);
+  co->fault = NULL;
   registry_del(co->id);
   co->next = free_cos;
   free_cos = co;
+}
+
+static void main_finished(weft_co *main);
+static void fail_untaken(weft_co *co);
+static weft_id failing; /* detached after a fault nobody took: fails the program */
+
+/* A fault (not a stop at the program's end) whose failure no one takes:
+ * no joiner waits, and no group or JS caller hears of it. A coroutine
+ * someone may still join keeps it until then, or until main returns. */
+static bool fault_untaken(const weft_co *co) {
+  return co->exit_err && !(co->flags & CO_STOPPED) && !co->joiner && !co->group &&
+         !(co->flags & CO_SUPERVISED);
 }
 
 void sched_finish(weft_co *co) {
@@ -127,11 +161,9 @@ void sched_finish(weft_co *co) {
   host_set_error(co, NULL);
   S.live--;
   if (co->on_exit) co->on_exit(co);
-  if (co->flags & CO_MAIN) {
-    S.main_done = true;
-    S.main_status = co->exit_err ? 1 : (int)(intptr_t)co->result;
-  }
-  if (co->joiner) sched_make_ready(co->joiner, 0);
+  if (co->flags & CO_MAIN) main_finished(co);
+  else if (co->joiner) sched_make_ready(co->joiner, 0);
+  else if ((co->flags & WEFT_DETACHED) && fault_untaken(co)) fail_untaken(co);
   else if (co->flags & WEFT_DETACHED) reap(co);
 }
 
@@ -146,7 +178,7 @@ weft_co *sched_spawn(weft_fn fn, void *arg, const weft_opts *opts, int *err) {
   weft_opts o = opts ? *opts : (weft_opts){0};
   if (!o.stack_size) o.stack_size = WEFT_DEFAULT_STACK;
   if (!fn || (o.flags & ~(WEFT_DETACHED | WEFT_COMPACT)) ||
-      (!(o.flags & WEFT_COMPACT) && (o.stack_size < WEFT_MIN_STACK || o.stack_size > MAX_STACK)))
+      (!(o.flags & WEFT_COMPACT) && (o.stack_size < WEFT_MIN_STACK || o.stack_size > WEFT_MAX_STACK)))
     return *err = WEFT_EINVAL, NULL;
   static bool inited;
   if (!inited) {
@@ -163,18 +195,20 @@ weft_co *sched_spawn(weft_fn fn, void *arg, const weft_opts *opts, int *err) {
   co->heap_index = -1;
   co->limit = INFINITY;
   co->id = next_id();
-  if (switch_alloc_stack(co, o.stack_size) || registry_put(co)) {
+  /* Every coroutine can be in the timer heap at once: room is made now, so
+   * that a wait never fails for want of it. */
+  if (timer_reserve(S.live + 1) || switch_alloc_stack(co, o.stack_size) || registry_put(co)) {
     switch_release(co);
     co->next = free_cos;
     free_cos = co;
     return *err = WEFT_ENOMEM, NULL;
   }
   if (o.name) strncpy(co->name, o.name, sizeof co->name - 1); /* else named on demand */
+  /* Whose it is: spawned from JS (no coroutine runs, no tick: an export,
+   * a function JS called) or by one of JS's coroutines, it outlives main. */
+  if (S.current ? (S.current->flags & CO_JS_OWNED) : (S.booted && !S.in_tick)) co->flags |= CO_JS_TREE;
   S.live++;
   S.st.spawned++;
-  /* A program whose main and coroutines all returned still serves the
-   * host's calls: the scheduler runs again until this one is done too. */
-  if (S.finished && S.main_done) S.finished = false;
   co->state = CO_READY;
   co_list_push(&S.ready, co);
   SCHED_EVENT(WEFT_EV_SPAWN, co, 0);
@@ -222,8 +256,11 @@ int weft_detach(weft_id id) {
   if (err) return err;
   if (co->flags & WEFT_DETACHED) return WEFT_EJOINED;
   if (co->joiner) return WEFT_EBUSY;
-  if (co->state == CO_DONE) reap(co);
-  else co->flags |= WEFT_DETACHED;
+  co->flags |= WEFT_DETACHED;
+  if (co->state != CO_DONE) return 0;
+  if (!fault_untaken(co)) reap(co);
+  else if (S.current || S.in_tick) failing = co->id; /* no one will take its fault: at the tick's end */
+  else fail_untaken(co);
   return 0;
 }
 
@@ -261,10 +298,11 @@ static void count_held(weft_co *co, void *ctx) {
 }
 
 void weft_get_stats(weft_stats *out) {
+  if (!out) return;
   *out = S.st;
   out->live = S.live;
   out->ready = S.ready.n;
-  out->sleeping = timer_count();
+  out->sleeping = timer_count() + S.forever;
   out->host_ops = S.host_pending;
   out->held_bytes = 0;
   registry_each(count_held, &out->held_bytes);
@@ -272,7 +310,17 @@ void weft_get_stats(weft_stats *out) {
 
 void weft_set_hook(weft_hook hook, void *ctx) {
   S.hook = hook;
-  S.hook_ctx = ctx;
+  S.hook_ctx = hook ? ctx : NULL;
+}
+
+/* The hook runs in the scheduler even for a spawn made by a coroutine:
+ * nothing it calls may suspend that coroutine, whose stack the scheduler
+ * does not own at that point. */
+void sched_event(int ev, weft_co *co, int detail) {
+  weft_co *running = S.current;
+  S.current = NULL;
+  S.hook(ev, co->id, detail, S.hook_ctx);
+  S.current = running;
 }
 
 /* ---- cancellation and deadline scopes ----------------------------------- */
@@ -290,11 +338,15 @@ int weft_cancel(weft_id id) {
   return 0;
 }
 
+/* Scopes nest: each knows its depth, and only the innermost may be exited
+ * (restoring the deadline it replaced); any other exit is refused with
+ * WEFT_EINVAL and changes nothing, so no stale deadline can come back. */
 int weft_scope_enter(weft_scope *s, double ms) {
   if (!S.current) return WEFT_ENOTCO;
   if (!s || !(ms >= 0)) return WEFT_EINVAL;
   weft_co *co = S.current;
   s->owner = co->id;
+  s->depth = ++co->scope_depth;
   s->outer = co->limit;
   s->at = weft_now() + ms;
   if (s->at < co->limit) co->limit = s->at;
@@ -303,34 +355,147 @@ int weft_scope_enter(weft_scope *s, double ms) {
 
 int weft_scope_exit(weft_scope *s) {
   if (!S.current) return WEFT_ENOTCO;
-  if (!s || s->owner != S.current->id) return WEFT_EINVAL;
-  S.current->limit = s->outer;
+  weft_co *co = S.current;
+  if (!s || s->owner != co->id || s->depth != co->scope_depth || s->depth <= 0) return WEFT_EINVAL;
+  co->limit = s->outer;
+  co->scope_depth--;
   s->owner = 0;
   return weft_now() >= s->at;
 }
 
+/* ---- the end of the program ---------------------------------------------- */
+
+/* Whether the end of the program stops this coroutine: main's code and
+ * what it started, or (`all`, the program failed) every one. */
+static bool stopping(const weft_co *co, bool all) { return all || !(co->flags & CO_JS_OWNED); }
+
+/* Stop one coroutine without running any more of its code, as exit() ends
+ * threads: its wait is released (timer, host operation, place in a queue),
+ * then it finishes as if cancelled, and is freed unless a coroutine that
+ * goes on waits to join it. */
+static void stop(weft_co *co, bool all) {
+  weft_co *j = co->joiner;
+  if (j && stopping(j, all)) { /* its joiner is stopped too: it waits no more */
+    if (j->wait == WAIT_JOIN) {
+      j->wait = WAIT_NONE;
+      j->wait_obj = NULL;
+    }
+    co->joiner = NULL;
+  }
+  if (co->state == CO_DONE) { /* finished, never joined */
+    if (!co->joiner) reap(co);
+    return;
+  }
+  unlink_wait(co, true);
+  co->state = CO_BLOCKED; /* in no queue: nothing can wake it now */
+  co->flags |= CO_STOPPED | CO_CANCELLED;
+  co->exit_err = WEFT_ECANCELED;
+  if (!co->joiner) co->flags |= WEFT_DETACHED;
+  sched_finish(co);
+}
+
+typedef struct { weft_id *ids; uint32_t n, cap; bool all; } stop_set;
+
+static void collect_stoppable(weft_co *co, void *arg) {
+  stop_set *set = arg;
+  if (!(co->flags & CO_MAIN) && stopping(co, set->all) && set->n < set->cap) set->ids[set->n++] = co->id;
+}
+
+/* Stop main's coroutines, or (`all`) every one. By id, since stopping one
+ * can finish others (a group's, a generator's hooks run). */
+static void stop_coroutines(bool all) {
+  stop_set set = {NULL, 0, registry_count(), all};
+  set.ids = malloc(sizeof *set.ids * (set.cap ? set.cap : 1));
+  if (!set.ids) set.cap = 1; /* out of memory: one at a time, rescanning */
+  weft_id one;
+  if (!set.ids) set.ids = &one;
+  do {
+    set.n = 0;
+    registry_each(collect_stoppable, &set);
+    for (uint32_t i = 0; i < set.n; i++) {
+      weft_co *co = registry_get(set.ids[i]);
+      if (co && stopping(co, all)) stop(co, all);
+    }
+  } while (set.ids == &one && set.n);
+  if (set.ids != &one) free(set.ids);
+}
+
+/* The program is over: every coroutine goes, main last. */
+static void stop_all(void) {
+  S.failed = true;
+  stop_coroutines(true);
+  weft_co *main = main_co();
+  if (main) stop(main, true);
+}
+
+void sched_fail(int code, const char *msg) {
+  if (S.failed) return;
+  S.failed = true;
+  fflush(stdout);
+  fprintf(stderr, "%s%s", msg, msg[0] && msg[strlen(msg) - 1] == '\n' ? "" : "\n");
+  weft_host_fatal(code, msg); /* first: the host rejects with this, not "cancelled" */
+  stop_all();
+}
+
+static void fail_untaken(weft_co *co) {
+  char msg[320];
+  snprintf(msg, sizeof msg, "weft: coroutine #%d \"%s\" was stopped: %s%s", co->id, co_name(co),
+           co->fault ? co->fault : weft_strerror(co->exit_err),
+           (co->flags & CO_MAIN) ? "" : ", and nothing took its failure (no join, group or JS caller)");
+  sched_fail(co->exit_err, msg);
+}
+
+typedef struct { weft_co *found; } untaken_ctx;
+static void find_untaken(weft_co *co, void *arg) {
+  untaken_ctx *u = arg;
+  if (!u->found && co->state == CO_DONE && !(co->flags & (CO_JS_OWNED | CO_MAIN)) && fault_untaken(co))
+    u->found = co;
+}
+
+/* main returned (or called weft_exit, or was stopped by a fault). */
+static void main_finished(weft_co *main) {
+  if (main->exit_err && !(main->flags & CO_STOPPED)) {
+    fail_untaken(main); /* run() takes it: it rejects */
+    return;
+  }
+  if (S.failed) { /* stopped with the rest */
+    if (!main->joiner) reap(main);
+    return;
+  }
+  S.main_status = (int)(intptr_t)main->result;
+  untaken_ctx u = {NULL};
+  registry_each(find_untaken, &u); /* a fault left for a join that never came */
+  if (u.found) {
+    fail_untaken(u.found);
+    return;
+  }
+  stop_coroutines(false);
+  if (main->joiner) sched_make_ready(main->joiner, 0);
+  else reap(main);
+  fflush(stdout);
+  weft_host_exit(S.main_status);
+}
+
 /* ---- the host tick ----------------------------------------------------- */
 
-/* After a tick: ask the host for what comes next, or end the program. */
+/* After a tick: what was printed goes out, and the host is asked for what
+ * comes next; when nothing could ever run again, the program fails. */
 static void hand_back(void) {
+  fflush(stdout);
+  weft_co *failed = failing ? registry_get(failing) : NULL;
+  failing = 0;
+  if (failed) fail_untaken(failed);
+  if (S.failed) return;
   if (S.ready.n || S.host_wait.n) weft_host_wake();
   timer_sync_host();
-  if (!S.booted || S.finished) return;
-  if (S.main_done && S.live == 0) {
-    S.finished = true;
-    fflush(NULL);
-    weft_host_exit(S.main_status);
-  } else if (S.live && !S.ready.n && !S.host_wait.n && !timer_count() && !S.host_pending) {
-    S.finished = true;
-    fflush(NULL);
-    report_deadlock();
-  }
+  if (S.live && !S.ready.n && !S.host_wait.n && !timer_count() && !S.host_pending)
+    report_stuck("deadlock: %u coroutine(s) blocked, none can run and no host event is pending:");
 }
 
 /* Run ready coroutines until none is left or the slice is used up. The
  * host calls this on its immediate callback and when its timer fires. */
 EMSCRIPTEN_KEEPALIVE void weft__tick(void) {
-  if (S.in_tick || S.finished) return;
+  if (S.in_tick || S.failed) return;
   S.in_tick = true;
   for (weft_co *co; (co = co_list_pop(&S.host_wait));) sched_make_ready(co, 0);
   double now = weft_now();
@@ -360,13 +525,44 @@ EMSCRIPTEN_KEEPALIVE void weft__timer_fired(void) {
   weft__tick();
 }
 
-/* A JS exception or trap escaped a coroutine: stop it, keep the rest. */
+/* Where the host writes the message of an exception that escaped a
+ * coroutine: the host must not call malloc while the stack pointer (and,
+ * in -sSTACK_OVERFLOW_CHECK builds, the stack limits) are still the broken
+ * coroutine's. */
+static char recover_text[256];
+EMSCRIPTEN_KEEPALIVE char *weft__recover_text(void) { return recover_text; }
+
+/* A JS exception or trap escaped a coroutine: stop it, keep the rest.
+ * This and switch_recover() must have no stack frame of their own: its
+ * epilogue would put back the stack pointer they move away from. */
 EMSCRIPTEN_KEEPALIVE void weft__recover(int err, const char *what) {
   S.in_tick = false;
   switch_recover(err, what);
 }
 
 EMSCRIPTEN_KEEPALIVE weft_id weft__current(void) { return weft_self(); }
+
+/* The host's event loop has nothing left to do (Node's 'beforeExit') while
+ * JS still waits for run() or a call: whatever those coroutines wait for
+ * (a promise that never settles, a sleep with no end) can never come.
+ * Returns 1 after reporting them, 0 if no coroutine lives. */
+EMSCRIPTEN_KEEPALIVE int weft__stall(void) {
+  if (S.failed || !S.live) return 0;
+  report_stuck("stalled: the host's event loop has nothing left to do, and %u coroutine(s) wait:");
+  return 1;
+}
+
+/* The host: C exit() left wasm by an exception (Emscripten's ExitStatus).
+ * The program is over: the switch is put back in order, output flushed,
+ * and every coroutine stopped, which releases what they held. */
+EMSCRIPTEN_KEEPALIVE void weft__halt(void) {
+  S.in_tick = false;
+  switch_abandon();
+  fflush(NULL);
+  if (S.failed) return;
+  stop_all();
+  timer_sync_host();
+}
 
 /* ---- main as a coroutine ----------------------------------------------- */
 
@@ -402,6 +598,7 @@ EMSCRIPTEN_KEEPALIVE int weft__boot(int argc, char **argv) {
   S.in_tick = false;
   if (!co) return err;
   co->flags |= CO_MAIN;
+  main_id = co->id;
   S.booted = true;
   weft__tick();
   return 0;

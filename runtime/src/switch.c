@@ -348,30 +348,79 @@ EMSCRIPTEN_KEEPALIVE __attribute__((noinline)) int weft_yield(void) {
   return 0;
 }
 
-/* A JS exception or wasm trap escaped while `S.current` ran (the host calls
- * this through weft__recover). Put Asyncify and the stack pointer back in
- * order and stop the coroutine; the rest of the program carries on. */
-void switch_recover(int err, const char *what) {
-  weft_co *co = S.current;
+/* Asyncify back to normal after an exception left wasm in the middle of
+ * an unwind or rewind. Returns how far an unwind had written. */
+static char *reset_asyncify(void) {
+  char *reached = NULL;
   if (X.unwinding) {
+    reached = X.scratch->cur;
     X.scratch->cur = (char *)(X.scratch + 1); /* or stop_unwind traps again */
     asyncify_stop_unwind();
     X.unwinding = false;
-    if (err == WEFT_EHOST) { /* a trap: Asyncify's bound check */
-      err = WEFT_ESAVEAREA;
-      what = "its stack did not fit the save area while unwinding";
-    }
   } else if (X.rewinding) {
     X.scratch->cur = X.scratch->end = (char *)(X.scratch + 1);
     asyncify_start_rewind(X.scratch); /* point Asyncify at a sane header */
     asyncify_stop_rewind();
     X.rewinding = false;
   }
-  if (!co) return;
+  return reached;
+}
+
+/* Back on the scheduler's stack, no coroutine running; returns the one
+ * that was. */
+static weft_co *back_to_scheduler(void) {
+  weft_co *co = S.current;
+  if (!co) return NULL;
   set_limits((void *)X.sched_base, (void *)X.sched_end);
   sp_set(X.sched_sp);
   S.current = NULL;
+  return co;
+}
+
+/* An unwind that outgrew the scratch area ran on into the reserve above
+ * it. While it stayed below the scheduler's live frames only that
+ * coroutine is lost; past them it wrote over the scheduler's stack and
+ * maybe the heap beyond, and nothing in memory can be trusted: the
+ * program stops at once, loudly, without touching the heap again. */
+static __attribute__((noinline)) void fail_overrun(weft_co *co, char *reached) {
+  static char msg[400];
+  snprintf(msg, sizeof msg,
+           "weft: coroutine #%d \"%s\" did not fit the save area: its unwind ran %lu bytes past the scratch "
+           "area, over the scheduler's stack%s; memory can no longer be trusted, so the program stops. "
+           "Link with a larger main stack (-sTOTAL_STACK; weft-cc's default is 5MB)",
+           co->id, co_name(co), (unsigned long)(reached - X.scratch_end),
+           reached > (char *)X.sched_base ? " and into the heap" : "");
+  S.failed = true;
+  fputs(msg, stderr);
+  fputc('\n', stderr);
+  weft_host_fatal(WEFT_ESAVEAREA, msg);
+}
+
+/* A JS exception or wasm trap escaped while `S.current` ran (the host calls
+ * this through weft__recover). Put Asyncify and the stack pointer back in
+ * order and stop the coroutine; the rest of the program carries on. No
+ * stack frame here (what needs one is in functions it calls): entered on
+ * the coroutine's stack, its epilogue would go back there. */
+void switch_recover(int err, const char *what) {
+  bool was_unwinding = X.unwinding;
+  char *reached = reset_asyncify();
+  if (was_unwinding && err == WEFT_EHOST) { /* a trap: Asyncify's bound check */
+    err = WEFT_ESAVEAREA;
+    what = "its stack did not fit the save area while unwinding";
+  }
+  weft_co *co = back_to_scheduler();
+  if (!co) return;
+  if (reached && reached > (char *)X.sched_sp) {
+    fail_overrun(co, reached);
+    return;
+  }
   co->exit_err = err;
   report_fatal(co, err, what);
   sched_finish(co);
+}
+
+/* C exit() left wasm from wherever it was called. */
+weft_co *switch_abandon(void) {
+  reset_asyncify();
+  return back_to_scheduler();
 }

@@ -6,7 +6,9 @@
  * the earliest deadline; timer_sync_host() re-arms or clears it when that
  * deadline changes, at the end of each tick (and clears it at once when the
  * last sleeper leaves). Deadlines that are already due
- * are handled inside the tick and never cost a host timer.
+ * are handled inside the tick and never cost a host timer. An infinite
+ * deadline is no deadline: such a waiter stays out of the heap, so that a
+ * program whose coroutines all wait forever is seen as a deadlock.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -51,14 +53,20 @@ static void sift_down(uint32_t i, weft_co *co) {
   place(i, co);
 }
 
+int timer_reserve(uint32_t n) {
+  if (n <= cap) return 0;
+  uint32_t ncap = cap ? cap : 64;
+  while (ncap < n) ncap *= 2;
+  weft_co **h = realloc(heap, ncap * sizeof *h);
+  if (!h) return WEFT_ENOMEM;
+  heap = h;
+  cap = ncap;
+  return 0;
+}
+
 int timer_insert(weft_co *co, double deadline) {
-  if (count == cap) {
-    uint32_t ncap = cap ? cap * 2 : 64;
-    weft_co **n = realloc(heap, ncap * sizeof *n);
-    if (!n) return WEFT_ENOMEM;
-    heap = n;
-    cap = ncap;
-  }
+  if (deadline == INFINITY) return 0;
+  if (count == cap && timer_reserve(cap + 1)) return WEFT_ENOMEM;
   co->deadline = deadline;
   co->tseq = seq++;
   sift_up(count++, co);
@@ -123,7 +131,8 @@ int weft_sleep(double ms) {
   int err = sched_check_current();
   if (err) return err;
   if (!(ms >= 0)) return WEFT_EINVAL;
-  double until = weft_now() + ms, limit = S.current->limit;
-  if ((err = timer_insert(S.current, until < limit ? until : limit))) return err;
+  double until = weft_now() + ms, limit = S.current->limit, at = until < limit ? until : limit;
+  if (at == INFINITY) S.forever++; /* only a cancel ends it */
+  else if ((err = timer_insert(S.current, at))) return err;
   return sched_block(WAIT_SLEEP, NULL);
 }
