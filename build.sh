@@ -133,16 +133,20 @@ if [ ! -f "$OUT/tests/model-asan.mjs" ] || [ -n "$(find wasm-tests/model.c runti
   "${WEFT_CC[@]}" --runtime-src -O1 -g -fsanitize=address wasm-tests/model.c \
     -o "$OUT/tests/model-asan.mjs" -sINITIAL_MEMORY=512MB
 fi
+# The benchmark programs; each includes bench/bench.h, so a newer one relinks all.
+for out in "$OUT"/bench/*.mjs; do
+  [ bench/bench.h -nt "$out" ] && rm -f "$out"
+done
 for src in bench/*.c; do
   [ "$(basename "$src")" = fibers.c ] && continue
   link "bench/$(basename "${src%.c}").mjs" "$src"
 done
 # plain OUTPUT SOURCE [flags...]: a baseline built with emcc alone, no weft.
 plain() {
-  local out=$OUT/$1 src=$2
+  local name=$1 out=$OUT/$1 src=$2
   shift 2
   [ -f "$out" ] && [ "$out" -nt "$src" ] && [ "$out" -nt build.sh ] && return 0
-  echo "  link $1 (plain emcc)" >&2
+  echo "  link $name (plain emcc)" >&2
   mkdir -p "$(dirname "$out")"
   "$EMCC" -O2 "$src" -o "$out" -sMODULARIZE -sEXPORT_ES6 -sENVIRONMENT=web,worker -sINVOKE_RUN=0 \
     -sEXPORTED_FUNCTIONS=_main -sEXPORTED_RUNTIME_METHODS=callMain "$@"
