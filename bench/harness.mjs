@@ -265,6 +265,6 @@ export async function runKernels(kernels, { rounds, log = console.log, title = '
   const failed = results.filter((k) => k.error).length;
   const missed = results.flatMap((k) => (k.figures ?? []).filter((f) => f.met === false).map((f) => `${k.id}: ${f.label}`));
   log(`${results.length - failed} kernels measured, ${failed} FAILED; ` +
-    `${missed.length} targets missed${missed.length ? `: ${missed.join('; ')}` : ''}`);
+    `${missed.length} target${missed.length === 1 ? '' : 's'} missed${missed.length ? `: ${missed.join('; ')}` : ''}`);
   return { env, results, failed };
 }

@@ -214,7 +214,10 @@ export function kernels({ quick = false, build = new URL('../build/bench/', impo
     depthKernel(),
     ...ringKernels(),
   ];
-  return list.filter(Boolean).filter((k) => !only?.length || only.some((o) => k.id === o || k.id.startsWith(`${o}-`)));
+  const named = (k, o) => k.id === o || k.id.startsWith(`${o}-`);
+  const unknown = (only ?? []).filter((o) => !list.some((k) => k && named(k, o)));
+  if (unknown.length) throw new Error(`bench: no kernel named ${unknown.join(', ')}; known: ${list.filter(Boolean).map((k) => k.id).join(', ')}`);
+  return list.filter((k) => k && (!only?.length || only.some((o) => named(k, o))));
 
   /** Switch cost against the stack depth under the yield, beside JSPI. */
   function depthKernel() {

@@ -28,13 +28,24 @@ const rounds = Number(value('rounds') ?? (quick ? 3 : 5));
 const only = value('only')?.split(',').filter(Boolean);
 const jsonTo = flag('json') ? '-' : value('json');
 const log = jsonTo === '-' ? (l) => console.error(l) : (l) => console.log(l);
-if (!(rounds >= 1)) throw new Error(`--rounds must be a positive number, not ${value('rounds')}`);
+const die = (message) => { console.error(`bench/run.mjs: ${message}`); process.exit(2); };
+const known = /^--(quick|browser|all|here|json|compare|(rounds|only|json|origin)=.*)$/;
+const wrong = args.filter((a) => a.startsWith('-') && !known.test(a));
+if (wrong.length) die(`unknown option ${wrong.join(' ')} (the options are listed at the top of bench/run.mjs)`);
+if (!(rounds >= 1)) die(`--rounds must be a positive number, not ${value('rounds')}`);
 
 if (flag('compare')) {
   const [a, b] = args.filter((x) => !x.startsWith('--'));
-  if (!a || !b) throw new Error('usage: node bench/run.mjs --compare A.json B.json');
+  if (!a || !b) die('usage: node bench/run.mjs --compare A.json B.json');
   (await import('./compare.mjs')).compare(JSON.parse(readFileSync(a, 'utf8')), JSON.parse(readFileSync(b, 'utf8')), log);
   process.exit(0);
+}
+
+const { kernels } = await import('./kernels.mjs');
+try {
+  kernels({ quick, only, origin: 'http://127.0.0.1' }); // a wrong --only fails here, before anything runs
+} catch (e) {
+  die(e.message);
 }
 
 /** The report of one run, as --json writes it. */
@@ -48,7 +59,6 @@ const finish = (runs) => {
 
 // ---- a child: the kernels in this Node -----------------------------------------
 if (flag('here')) {
-  const { kernels } = await import('./kernels.mjs');
   const { runKernels } = await import('./harness.mjs');
   let origin = value('origin'), fixture;
   if (!origin) { // run by hand: the server shares this process, and its CPU clock
