@@ -15,16 +15,20 @@ typedef struct {
   int rc;
   void *body;
   size_t len;
+  char why[120]; /* weft_last_error() of a failed fetch */
 } fetched;
 
 static const char *target;
 static void *fetch_body(void *arg) {
   fetched *f = arg;
   weft_response r;
-  if ((f->rc = weft_fetch(target, NULL, &r))) return NULL;
-  if (weft_response_status(r) != 200) f->rc = WEFT_EINVAL;
-  else f->rc = weft_response_body(r, &f->body, &f->len);
-  weft_response_free(r);
+  if ((f->rc = weft_fetch(target, NULL, &r)) == 0) {
+    int status = weft_response_status(r);
+    if (status != 200) snprintf(f->why, sizeof f->why, "HTTP status %d", status), f->rc = WEFT_EINVAL;
+    else f->rc = weft_response_body(r, &f->body, &f->len);
+    weft_response_free(r);
+  }
+  if (f->rc && !f->why[0]) snprintf(f->why, sizeof f->why, "%s", weft_last_error());
   return NULL;
 }
 
@@ -50,7 +54,7 @@ static void bench_fetch(const char *url, long n, size_t expect) {
   long bad = 0;
   for (long i = 0; i < n; i++) {
     if (!body_ok(&got[i], expect) && bad++ == 0)
-      fprintf(stderr, "fetch %ld: %s, %zu bytes (%s)\n", i, weft_strerror(got[i].rc), got[i].len, weft_last_error());
+      fprintf(stderr, "fetch %ld: %s, %zu bytes (%s)\n", i, weft_strerror(got[i].rc), got[i].len, got[i].why);
     free(got[i].body);
   }
   if (bad) bench_fail("fetch: %ld of %ld bodies were not the %zu bytes expected", bad, n, expect);

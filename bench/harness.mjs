@@ -262,9 +262,10 @@ export async function runKernels(kernels, { rounds, log = console.log, title = '
     for (const line of formatResult(k)) log(line);
     results.push(k);
   }
-  const failed = results.filter((k) => k.error).length;
+  const failedIds = results.filter((k) => k.error).map((k) => k.id);
+  const failed = failedIds.length;
   const missed = results.flatMap((k) => (k.figures ?? []).filter((f) => f.met === false).map((f) => `${k.id}: ${f.label}`));
-  log(`${results.length - failed} kernels measured, ${failed} FAILED; ` +
+  log(`${results.length - failed} of ${results.length} kernels measured, ${failed} FAILED${failed ? ` (${failedIds.join(', ')})` : ''}; ` +
     `${missed.length} target${missed.length === 1 ? '' : 's'} missed${missed.length ? `: ${missed.join('; ')}` : ''}`);
   return { env, results, failed };
 }

@@ -156,6 +156,8 @@ export function kernels({ quick = false, build = new URL('../build/bench/', impo
     {
       id: 'timers', warmup: 0, scale: 1, unit: 'ms for the run',
       title: `${fmt(T)} sleepers at pseudo-random 0-999 ms (compact), each wake's lateness`,
+      notes: ['lateness counts from each sleeper\'s start; one due before all have started waits for the others\' ' +
+        'start-up to end (on both sides): that, more than the timers, sets the p99'],
       sides: [
         { key: 'weft', label: 'weft_sleep', run: weft('sleepers', ['timers', T]) },
         { key: 'js', label: 'JS async + setTimeout', run: (mark) => js.timers(mark, T) },

@@ -14,7 +14,7 @@
 //                      too: npm run bench -- --json=a.json); to compare two:
 //     --compare A.json B.json   each kernel's times and figures, B ÷ A
 // Exit status 1 when a kernel failed: a precondition or a value was wrong.
-import { spawnSync, execFileSync } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,8 +86,10 @@ try {
       if (!existsSync(node)) { log(`(no ${node}: skipped)`); continue; }
       const out = join(tmp, `${i}.json`);
       log('');
-      const r = spawnSync(node, ['--expose-gc', fileURLToPath(import.meta.url), '--here', `--origin=${fx.url}`, `--json=${out}`, ...common],
+      // Not spawnSync: this process's event loop serves the fixture's requests.
+      const child = spawn(node, ['--expose-gc', fileURLToPath(import.meta.url), '--here', `--origin=${fx.url}`, `--json=${out}`, ...common],
         { stdio: ['ignore', jsonTo === '-' ? 2 : 'inherit', 'inherit'] });
+      const r = await new Promise((resolve) => child.on('close', (status, signal) => resolve({ status, signal })));
       if (existsSync(out)) runs.push(...JSON.parse(readFileSync(out, 'utf8')).runs);
       else runs.push({ env: { runtime: node }, error: `exited with status ${r.status} (${r.signal ?? 'no signal'}) before reporting` });
       if (r.status !== 0) log(`bench: ${node} exited with status ${r.status}${r.signal ? ` (${r.signal})` : ''}`);
