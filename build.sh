@@ -146,16 +146,20 @@ link tests/adv-kernel-64mb.mjs wasm-tests/adv-kernel.c -sMAXIMUM_MEMORY=64MB
 # whose scratch area an unwind can outgrow.
 link tests/adv-kernel-debug.mjs wasm-tests/adv-kernel.c --debug
 link tests/adv-kernel-stack400.mjs wasm-tests/adv-kernel.c -sTOTAL_STACK=400KB
+# The benchmark programs; each includes bench/bench.h, so a newer one relinks all.
+for out in "$OUT"/bench/*.mjs; do
+  [ bench/bench.h -nt "$out" ] && rm -f "$out"
+done
 for src in bench/*.c; do
   [ "$(basename "$src")" = fibers.c ] && continue
   link "bench/$(basename "${src%.c}").mjs" "$src"
 done
 # plain OUTPUT SOURCE [flags...]: a baseline built with emcc alone, no weft.
 plain() {
-  local out=$OUT/$1 src=$2
+  local name=$1 out=$OUT/$1 src=$2
   shift 2
   [ -f "$out" ] && [ "$out" -nt "$src" ] && [ "$out" -nt build.sh ] && return 0
-  echo "  link $1 (plain emcc)" >&2
+  echo "  link $name (plain emcc)" >&2
   mkdir -p "$(dirname "$out")"
   "$EMCC" -O2 "$src" -o "$out" -sMODULARIZE -sEXPORT_ES6 -sENVIRONMENT=web,worker -sINVOKE_RUN=0 \
     -sEXPORTED_FUNCTIONS=_main -sEXPORTED_RUNTIME_METHODS=callMain "$@"
