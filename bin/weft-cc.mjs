@@ -8,7 +8,7 @@
 //
 // See `weft-cc --help` and docs/building.md.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -203,7 +203,42 @@ function main(argv) {
     .filter((l) => !/"_main" is not in EXPORTED_FUNCTIONS|removelist contained a non-existing function|non-matching pattern/.test(l))
     .join('\n'));
   if (r.error) return fail(r.error.message);
-  return r.status ?? 1;
+  if (r.status !== 0) return r.status ?? 1;
+  const refused = refusedImports(o.out);
+  if (refused.length) {
+    for (const f of [o.out, o.out.replace(/\.m?js$/, '.wasm')]) rmSync(f, { force: true });
+    return fail(refused.map(({ name, use }) => `${name} suspends through Emscripten's own Asyncify, ` +
+      `which would corrupt weft's coroutines; ${use}`).join('\n'));
+  }
+  return 0;
+}
+
+/**
+ * Emscripten's Asyncify-based APIs: each unwinds the stack through
+ * Emscripten's own Asyncify state, which weft's coroutines share, and allows
+ * one call in flight. (emscripten_sleep is weft_sleep in a weft program,
+ * and libc's sleeps suspend only their coroutine: runtime/src/posix.c.)
+ */
+export const asyncifyApis = [
+  [/^__asyncjs__(.*)$/, () => 'declare the function with WEFT_JS_FUNCTION and call it with weft_call'],
+  [/^emscripten_wget(_data)?$/, () => 'use weft_fetch and weft_response_body'],
+  [/^emscripten_idb_/, () => 'call IndexedDB from a host function (WEFT_JS_FUNCTION, weft_call)'],
+  [/^emscripten_(fiber_swap|fiber_init|fiber_init_from_current_context)$/, () => 'use weft_spawn; each coroutine has its own stack'],
+  [/^emscripten_(scan_registers|lazy_load_code|sleep_with_yield)$/, () => 'weft has no replacement; call it outside weft programs'],
+];
+
+/** The imports of the linked program that name an Asyncify-based API. */
+function refusedImports(out) {
+  const wasm = out.replace(/\.m?js$/, '.wasm');
+  if (!existsSync(wasm)) return [];
+  const imports = WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(wasm)));
+  return imports.flatMap(({ name }) => {
+    for (const [re, use] of asyncifyApis) {
+      const m = name.match(re);
+      if (m) return [{ name: m[0].startsWith('__asyncjs__') ? `EM_ASYNC_JS ${m[1]}` : name, use: use(m) }];
+    }
+    return [];
+  });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === realpathSync(process.argv[1])) {

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -66,6 +66,20 @@ test('weft-cc checks the Emscripten it runs: EMCC names it, and one older than 3
   assert.equal(flags.status, 0, flags.stderr);
   assert.match(flags.stdout, /other-emcc .*runtime\/src\/sched\.c/);
   assert.doesNotMatch(flags.stdout, /libweft\.a/);
+});
+
+test('weft-cc refuses Emscripten\'s own Asyncify APIs at link time, naming the weft replacement', () => {
+  const src = join(dir, 'async.c');
+  writeFileSync(src, `#include <emscripten.h>
+EM_ASYNC_JS(int, slow_double, (int x), { await null; return x * 2; });
+int main(void) { emscripten_wget("a", "b"); return slow_double(21); }
+`);
+  const r = weftCc(src, '-o', 'async.mjs');
+  assert.equal(r.status, 2, r.out);
+  assert.match(r.out, /^weft-cc: /);
+  assert.match(r.out, /EM_ASYNC_JS slow_double suspends through Emscripten's own Asyncify, which would corrupt weft's coroutines; declare the function with WEFT_JS_FUNCTION and call it with weft_call/);
+  assert.match(r.out, /emscripten_wget suspends through Emscripten's own Asyncify, .*; use weft_fetch and weft_response_body/);
+  assert.ok(!existsSync(join(dir, 'async.mjs')) && !existsSync(join(dir, 'async.wasm')), 'no output is left behind');
 });
 
 test('weft-cc merges the user\'s export and Asyncify lists with its own', () => {
