@@ -127,6 +127,8 @@ done
 link tests/faults-checked.mjs wasm-tests/faults.c -sSTACK_OVERFLOW_CHECK=2
 # ...and with a main C stack small enough for an unwind to outgrow the scratch area.
 link tests/faults-smallstack.mjs wasm-tests/faults.c -sTOTAL_STACK=512KB
+# The adversarial bridge catalogue with a heap that runs out at 64 MB.
+link tests/adv-bridge-oom.mjs wasm-tests/adv-bridge.c -sMAXIMUM_MEMORY=64MB
 # The model-based test under AddressSanitizer (runtime compiled with it too).
 if [ ! -f "$OUT/tests/model-asan.mjs" ] || [ -n "$(find wasm-tests/model.c runtime/src runtime/js/library_weft.js bin/weft-cc.mjs -newer "$OUT/tests/model-asan.mjs")" ]; then
   echo "  link tests/model-asan.mjs" >&2

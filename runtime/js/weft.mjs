@@ -98,6 +98,7 @@ class Host {
     try {
       return this.raw[fn](...args);
     } catch (e) {
+      if (e?.name === 'ExitStatus') this.bridge.shutdown(`exit(${e.status})`); // nothing it opened outlives it
       if (e?.name === 'ExitStatus') return this.imports.exit(e.status); // C exit()
       const raw = this.raw;
       if (!raw.weft__current()) {
