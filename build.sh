@@ -142,6 +142,7 @@ asan adv-kernel
 # ...their out-of-memory cases in a heap that stops at 64 MiB...
 link tests/adv-lib-small.mjs wasm-tests/adv-lib.c -sMAXIMUM_MEMORY=64MB
 link tests/adv-kernel-64mb.mjs wasm-tests/adv-kernel.c -sMAXIMUM_MEMORY=64MB
+link tests/adv-bridge-oom.mjs wasm-tests/adv-bridge.c -sMAXIMUM_MEMORY=64MB
 # ...and the kernel's in a --debug build and with a main C stack of 400 KB,
 # whose scratch area an unwind can outgrow.
 link tests/adv-kernel-debug.mjs wasm-tests/adv-kernel.c --debug

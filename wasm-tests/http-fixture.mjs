@@ -52,6 +52,7 @@ export async function startFixture() {
         let i = 0;
         const n = q('n', 5);
         const next = () => {
+          if (res.destroyed) return; // the client went away: stop (no timers left behind)
           if (i === n) return res.end();
           res.write(`chunk ${i++}\n`);
           setTimeout(next, q('ms', 20));
@@ -59,12 +60,11 @@ export async function startFixture() {
         next();
         break;
       }
-      case 'slow':
-      { // the timer ends with the request: an aborted one keeps nothing alive
-        const t = setTimeout(() => res.writeHead(200, { 'content-type': 'text/plain' }).end('slow'), q('ms', 100));
-        res.on('close', () => clearTimeout(t));
-      }
+      case 'slow': {
+        const timer = setTimeout(() => res.writeHead(200, { 'content-type': 'text/plain' }).end('slow'), q('ms', 100));
+        res.on('close', () => clearTimeout(timer));
         break;
+      }
       case 'big': {
         const total = url.searchParams.has('kb') ? q('kb', 64) * 1024 : q('mb', 64) * 1024 * 1024;
         res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': total });

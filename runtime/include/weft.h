@@ -147,20 +147,25 @@ const char *weft_name(weft_id id);
 /* Monotonic clock in milliseconds (the host's performance.now()). */
 double weft_now(void);
 
-/* Message of the last failed host call (weft_call, fetch) made by the
- * running coroutine, e.g. the JS rejection's message; "" if none. Valid
- * until its next host call. */
+/* Message of the last failed host call (weft_call, weft_fetch,
+ * weft_response_read/_body) made by the running coroutine, e.g. the JS
+ * rejection's message or what was wrong with the call; "" after a success.
+ * Every failure sets its own. Valid until its next host call. Outside any
+ * coroutine: a fixed text for the last failure there. */
 const char *weft_last_error(void);
 
 /* ---- JS values and handles ----------------------------------------------
  * JS objects that C must hold (a Response, an AbortController, anything a
  * host function returns as 'h') live in the host's handle table; C holds
- * a weft_handle. A freed, stale or forged handle is rejected with
- * WEFT_EHANDLE and never dereferenced. */
+ * a weft_handle (> 0). A freed, stale or forged handle is rejected with
+ * WEFT_EHANDLE and never dereferenced: handle values are never reused, so
+ * this holds for the life of the program. Once 2^31 - 1 handles have been
+ * handed out, calls that make one fail with WEFT_ENOMEM. */
 
 typedef int32_t weft_handle;
 
-/* Release a handle; WEFT_EHANDLE if it is not live. */
+/* Release a handle (a response as weft_response_free does); WEFT_EHANDLE
+ * if it is not live. */
 int weft_handle_free(weft_handle h);
 
 /* ---- calling JS: await any promise from C --------------------------------
@@ -173,12 +178,19 @@ int weft_handle_free(weft_handle h);
  *   i  int32_t            d  double           s  const char * (UTF-8)
  *   b  const void *, size_t (two C arguments; a Uint8Array in JS)
  *   h  weft_handle (the JS object itself in JS)
- * Results are written through pointers after the arguments:
+ * A NULL 's' is null in JS; a NULL 'b' must have length 0 (empty bytes).
+ * Results are written through pointers after the arguments (none may be NULL):
  *   i int32_t *  d double *  s char ** (malloc'd; free it)
  *   b void **, size_t * (malloc'd; free it)  h weft_handle *  (none: ">")
- * Returns 0, or WEFT_EJS with weft_last_error() holding the message,
- * WEFT_EINVAL (bad sig, unknown function, result of the wrong type),
- * WEFT_EHANDLE, WEFT_ENOTCO. */
+ * The host function must give: i an integer in int32_t's range (or a
+ * boolean), d a number, s a string without NUL characters, b a Uint8Array,
+ * ArrayBuffer or other view, h an object or function; anything is fine for ">".
+ * Returns 0, or WEFT_EJS with weft_last_error() holding the message (a
+ * rejection carrying a negative weft code as `weftCode` gives that code),
+ * WEFT_EINVAL (bad sig, NULL result pointer, bytes outside memory, unknown
+ * function, result of the wrong type: the message names expected and got),
+ * WEFT_ENOMEM (no room for a result), WEFT_EHANDLE, WEFT_ENOTCO; each sets
+ * weft_last_error(). Nothing is written through the result pointers on failure. */
 int weft_call(const char *name, const char *sig, ...);
 
 /* Declare a host function from C source:
@@ -204,21 +216,25 @@ typedef int (*weft_export_fn)(weft_args *a); /* 0, or < 0 to reject */
  * booleans are doubles, strings are UTF-8, Uint8Array/ArrayBuffer are
  * bytes, other objects are handles (freed when the call ends); null and
  * undefined have no type. Each reader returns its "not" value for an index
- * out of range or of another type. */
+ * out of range or of another type (or a NULL `a`). */
 int weft_args_count(const weft_args *a);
-int32_t weft_args_int(const weft_args *a, int i);          /* 0 if not a number */
+/* 0 if not a number or NaN; truncated toward zero, saturated at INT32_MIN/MAX */
+int32_t weft_args_int(const weft_args *a, int i);
 double weft_args_double(const weft_args *a, int i);        /* NaN if not a number */
 const char *weft_args_string(const weft_args *a, int i);   /* NULL if not a string */
 const void *weft_args_bytes(const weft_args *a, int i, size_t *len); /* NULL if not bytes */
 weft_handle weft_args_handle(const weft_args *a, int i);   /* 0 if not a handle */
-/* Set what the call's promise resolves with (replacing an earlier one). */
+/* Set what the call's promise resolves with (replacing an earlier one);
+ * no effect with a NULL `a`. A copy that finds no memory fails the call
+ * with WEFT_ENOMEM, a stale handle with WEFT_EHANDLE. */
 void weft_return_int(weft_args *a, int32_t v);
 void weft_return_double(weft_args *a, double v);
-void weft_return_string(weft_args *a, const char *s);      /* copied */
-void weft_return_bytes(weft_args *a, const void *p, size_t n); /* copied */
-void weft_return_handle(weft_args *a, weft_handle h);      /* h stays live */
-/* Reject the call's promise with WeftError(err, message); err >= 0 becomes
- * WEFT_EINVAL, message is copied (NULL: weft_strerror(err)). Returns the code. */
+void weft_return_string(weft_args *a, const char *s);      /* copied; NULL: null */
+void weft_return_bytes(weft_args *a, const void *p, size_t n); /* copied; NULL with n > 0 fails the call (EINVAL) */
+void weft_return_handle(weft_args *a, weft_handle h);      /* h stays live (one of the call's own arguments too) */
+/* Reject the call's promise with WeftError(err, message); err >= 0 (or not
+ * a weft code) becomes WEFT_EINVAL, message is copied (NULL:
+ * weft_strerror(err)). Returns the code (WEFT_EINVAL for a NULL `a`). */
 int weft_args_fail(weft_args *a, int err, const char *message);
 /* In an export consumed from JS as an async iterator
  * (for await (const v of program.iterate("name", ...))): hand the value set
@@ -248,33 +264,44 @@ typedef struct weft_fetch_opts {
   const char *const *headers;  /* NULL, or "Name", "value", ..., NULL */
   const void *body;            /* request body, or NULL */
   size_t body_len;
-  double timeout_ms;           /* > 0: abort after this long (WEFT_ETIMEDOUT) */
+  double timeout_ms;           /* > 0: abort after this long (WEFT_ETIMEDOUT); 0, or
+                                  2^31 - 1 (24.8 days) and more, INFINITY included: none;
+                                  negative or NaN: WEFT_EINVAL */
   weft_handle signal;          /* 0, or a weft_abort_new() handle */
 } weft_fetch_opts;
 
 /* Start a request and wait for the response's status and headers; the
- * body is then read with weft_response_read or weft_response_body. */
+ * body is then read with weft_response_read or weft_response_body.
+ * A request the host refuses to build (bad URL, method, header name or
+ * value, a body with GET, a NULL body with body_len > 0, a header without
+ * its value) is WEFT_EINVAL before anything is sent. When the program
+ * ends by exit(), every request still open is aborted. */
 int weft_fetch(const char *url, const weft_fetch_opts *opts, weft_response *out);
 /* HTTP status (e.g. 200, 404), or WEFT_EHANDLE. */
 int weft_response_status(weft_response r);
 /* Copy the status text / a header's value / the i-th header into `buf`
- * (NUL-terminated, truncated to `cap`). Return the full length, or
- * WEFT_ESRCH (no such header or index), WEFT_EHANDLE. Names are lower case. */
+ * (NUL-terminated, truncated to `cap`; buf may be NULL only with cap 0, to
+ * measure). Return the full length, or WEFT_ESRCH (no such header or
+ * index), WEFT_EHANDLE, WEFT_EINVAL (not a header name; a NULL buf with
+ * cap > 0; what would be written lies outside memory). Names are lower case. */
 int weft_response_status_text(weft_response r, char *buf, size_t cap);
 int weft_response_header(weft_response r, const char *name, char *buf, size_t cap);
 int weft_response_header_at(weft_response r, int i, char *name, size_t name_cap, char *value,
                             size_t value_cap);
-/* Read the next bytes of the body into buf: returns how many (> 0), 0 at
- * the end, WEFT_ECLOSED if read again after that, or an error (WEFT_ENET
- * when the connection breaks, WEFT_ECANCELED, WEFT_ETIMEDOUT). Suspends. */
+/* Read the next bytes of the body into buf (at most LONG_MAX): returns how
+ * many (> 0), 0 at the end, WEFT_ECLOSED if read again after that, or an
+ * error (WEFT_ENET when the connection breaks, WEFT_ECANCELED,
+ * WEFT_ETIMEDOUT; WEFT_EINVAL for a NULL buf, cap 0, or bytes that would
+ * land outside memory). Coroutines reading one body share it: each byte
+ * goes to one of them. Suspends. */
 long weft_response_read(weft_response r, void *buf, size_t cap);
 /* Read the rest of the body into one malloc'd block (free it). Suspends. */
 int weft_response_body(weft_response r, void **data, size_t *len);
 /* Release the response (aborting an unread body). */
 int weft_response_free(weft_response r);
 
-/* An AbortController: pass it as opts.signal; weft_abort() makes every
- * fetch and body read using it fail with WEFT_ECANCELED. */
+/* An AbortController (a handle, or WEFT_ENOMEM): pass it as opts.signal;
+ * weft_abort() makes every fetch and body read using it fail with WEFT_ECANCELED. */
 weft_handle weft_abort_new(void);
 int weft_abort(weft_handle signal);
 

@@ -1,23 +1,30 @@
 // fetch.mjs — the host side of fetch.c: requests go through the
 // environment's own fetch() (CORS applies in browsers), each with an
-// AbortController that a timeout, a user signal or weft_response_free()
-// fires. Responses and their body readers live in the handle table.
+// AbortController that a timeout, a user signal, weft_response_free() or
+// the program's end fires. Responses live in the handle table (the value
+// JS sees is the Response; the request's state rides along), and every
+// request not yet released is in `live`, so that the program's end can
+// close them all.
 import { codes, failure } from './bridge.mjs';
 
 const READ_PENDING = -1000; // fetch.c: nothing buffered, an op was started
 const TIMEOUT = Symbol('weft timeout');
 const TEXT_STATUS = 0, TEXT_HEADER = 1, TEXT_HEADER_AT = 2;
+// setTimeout's longest delay; a timeout this long or longer (or Infinity) is none.
+const MAX_TIMEOUT = 2 ** 31 - 1;
 
 export class FetchHost {
   constructor(bridge) {
     this.bridge = bridge;
     this.timers = new Set(); // live timeout timers, for leak tests
+    this.live = new Set();   // request states not yet closed
+    bridge.onShutdown.push(() => this.shutdown());
   }
 
   get handles() { return this.bridge.handles; }
 
-  /** Why a request or read failed, as (weft code, message). */
-  failureOf(st, e) {
+  /** Why a request or read failed, as a failure (weft code, message). */
+  whyFailed(st, e) {
     const reason = st.ctrl.signal.reason;
     if (st.ctrl.signal.aborted) {
       if (reason === TIMEOUT) return failure(codes.ETIMEDOUT, `weft: fetch ${st.url} timed out after ${st.timeout} ms`);
@@ -27,6 +34,7 @@ export class FetchHost {
     return failure(codes.ENET, `weft: fetch ${st.url}: ${e?.message ?? e}${cause ? ` (${cause})` : ''}`);
   }
 
+  /** Stop its timer and its user-signal listener (the body may still be read). */
   release(st) {
     if (st.timer) {
       clearTimeout(st.timer);
@@ -35,6 +43,16 @@ export class FetchHost {
     }
     st.unlink?.();
     st.unlink = null;
+  }
+
+  /** Let go of a request for good: abort it (closing its connection) unless its body was read to the end. */
+  close(st) {
+    if (st.closed) return;
+    st.closed = true;
+    if (!st.done) st.ctrl.abort();
+    st.reader?.cancel().catch(() => {});
+    this.release(st);
+    this.live.delete(st);
   }
 
   fetch(op, urlPtr, methodPtr, headersPtr, bodyPtr, bodyLen, timeoutMs, signal) {
@@ -46,18 +64,38 @@ export class FetchHost {
     } catch {
       return b.refuse(op, codes.EINVAL, `weft: invalid URL "${url}"`);
     }
+    const refuse = (code, why) => b.refuse(op, code, `weft: fetch ${url}: ${why}`);
+    if (!(timeoutMs >= 0)) return refuse(codes.EINVAL, `timeout_ms ${timeoutMs} is not a duration (0: none, > 0: milliseconds)`);
     let user = null;
     if (signal) {
       user = this.handles.get(signal);
       if (!(user instanceof AbortController)) return b.refuse(op, codes.EHANDLE, `weft: handle ${signal} is not an abort signal`);
     }
     const headers = [];
-    for (let p = headersPtr >>> 0; p && m.u32(p) && m.u32(p + 4); p += 8) {
-      headers.push([b.string(m.u32(p)), b.string(m.u32(p + 4))]);
+    for (let p = headersPtr >>> 0; p; p += 8) {
+      if (!m.contains(p, 8)) return refuse(codes.EINVAL, 'the header list runs outside the program\'s memory (is it NULL-terminated?)');
+      const name = m.u32(p), value = m.u32(p + 4);
+      if (!name) break;
+      if (!value) return refuse(codes.EINVAL, `header "${b.string(name)}" has no value`);
+      headers.push([b.string(name), b.string(value)]);
     }
-    const body = bodyPtr ? m.bytes(bodyPtr, bodyLen) : undefined;
+    bodyLen >>>= 0;
+    if (!bodyPtr && bodyLen) return refuse(codes.EINVAL, `the body is NULL with length ${bodyLen}`);
+    if (bodyLen && !m.contains(bodyPtr, bodyLen)) {
+      return refuse(codes.EINVAL, `the body (${bodyLen} bytes at 0x${(bodyPtr >>> 0).toString(16)}) lies outside the program's memory`);
+    }
     const st = { url, timeout: timeoutMs, ctrl: new AbortController(), res: null, reader: null, chunk: null, off: 0,
-      done: false, ended: false, error: null, timer: null, unlink: null, headerList: null };
+      done: false, ended: false, error: null, pulling: null, timer: null, unlink: null, headerList: null, closed: false };
+    // Method, headers and body are checked here, before anything is sent:
+    // what the Request refuses is the caller's error, not the network's.
+    let request;
+    try {
+      request = new Request(url, { method: b.string(methodPtr), headers, body: bodyLen ? m.bytes(bodyPtr, bodyLen) : undefined,
+        signal: st.ctrl.signal });
+    } catch (e) {
+      return refuse(codes.EINVAL, String(e?.message ?? e));
+    }
+    this.live.add(st);
     if (user) {
       const onAbort = () => st.ctrl.abort();
       if (user.signal.aborted) st.ctrl.abort();
@@ -66,20 +104,36 @@ export class FetchHost {
         st.unlink = () => user.signal.removeEventListener('abort', onAbort);
       }
     }
-    if (timeoutMs > 0) {
+    if (timeoutMs > 0 && timeoutMs < MAX_TIMEOUT) {
       st.timer = setTimeout(() => { this.timers.delete(st.timer); st.timer = null; st.ctrl.abort(TIMEOUT); }, timeoutMs);
       this.timers.add(st.timer);
     }
-    const request = fetch(url, { method: b.string(methodPtr), headers, body, signal: st.ctrl.signal }).then(
-      (res) => { st.res = res; return this.handles.add(st); },
-      (e) => { this.release(st); throw this.failureOf(st, e); },
+    let h = 0;
+    const response = fetch(request).then(
+      (res) => {
+        st.res = res;
+        try {
+          h = this.handles.add(res, { release: () => this.close(st), state: st });
+        } catch (e) {
+          this.close(st);
+          throw e;
+        }
+        return h;
+      },
+      (e) => {
+        const why = this.whyFailed(st, e); // before close(), whose abort would read as a cancel
+        this.close(st);
+        throw why;
+      },
     );
-    b.start(op, request, 'i', () => { st.ctrl.abort(); this.release(st); });
+    // Dropped, or never taken: the handle (if it came) goes, and the request with it.
+    const abort = () => (h ? this.handles.delete(h) : this.close(st));
+    b.start(op, response, { want: 'i', abort, who: `fetch ${url}` });
     return 0;
   }
 
   response(h) {
-    const st = this.handles.get(h);
+    const st = this.handles.state(h);
     return st?.res ? st : null;
   }
 
@@ -89,59 +143,91 @@ export class FetchHost {
     const st = this.response(h);
     if (!st) return codes.EHANDLE;
     const b = this.bridge;
-    if (what === TEXT_STATUS) return b.copyString(st.res.statusText, buf, cap);
+    const copy = (s, p, n) => b.copyString(s, p, n) ?? codes.EINVAL;
+    if (what === TEXT_STATUS) return copy(st.res.statusText, buf, cap);
     if (what === TEXT_HEADER) {
-      const value = st.res.headers.get(b.string(namePtr));
-      return value === null ? codes.ESRCH : b.copyString(value, buf, cap);
+      let value;
+      try {
+        value = st.res.headers.get(b.string(namePtr));
+      } catch {
+        return codes.EINVAL; // not a header name at all
+      }
+      return value === null ? codes.ESRCH : copy(value, buf, cap);
     }
     st.headerList ??= [...st.res.headers];
     const entry = st.headerList[index];
     if (!entry) return codes.ESRCH;
-    b.copyString(entry[0], buf, cap);
-    return b.copyString(entry[1], buf2, cap2);
+    const n = copy(entry[0], buf, cap);
+    return n < 0 ? n : copy(entry[1], buf2, cap2);
   }
 
-  /** Copy buffered body bytes into C; with an op and nothing buffered, start a read. */
+  /** One body read in flight per response, shared by every coroutine
+   * waiting on it; settles when a chunk, the end or an error is there. */
+  pull(st) {
+    if (st.chunk || st.done) return Promise.resolve();
+    if (st.error) return Promise.reject(st.error);
+    if (!st.pulling) {
+      let read;
+      try {
+        st.reader ??= st.res.body ? st.res.body.getReader() : null;
+        read = st.reader ? st.reader.read() : Promise.resolve({ done: true });
+      } catch {
+        read = Promise.reject(failure(codes.EINVAL, `weft: fetch ${st.url}: the body was taken by JS`));
+      }
+      st.pulling = read.then(({ done, value }) => {
+        st.pulling = null;
+        if (done) st.done = true;
+        else if (value.length) {
+          st.chunk = value;
+          st.off = 0;
+        }
+      }, (e) => {
+        st.pulling = null;
+        st.error = e?.weftCode ? e : this.whyFailed(st, e);
+        this.release(st);
+        throw st.error;
+      });
+    }
+    return st.pulling;
+  }
+
+  /** Copy buffered body bytes into C now; else with an op, wait for more
+   * (READ_PENDING: C waits on the op, then asks again). */
   responseRead(h, op, buf, cap) {
     const st = this.response(h);
     if (!st) return codes.EHANDLE;
+    const m = this.bridge.mem;
+    if (!m.contains(buf, 1)) return codes.EINVAL;
+    if (op) {
+      this.bridge.start(op, this.pull(st), { want: '', who: `fetch ${st.url}` });
+      return READ_PENDING;
+    }
     if (st.chunk) {
-      const n = Math.min(cap, st.chunk.length - st.off);
-      this.bridge.mem.write(buf, st.chunk.subarray(st.off, st.off + n));
+      const n = Math.min(cap >>> 0, st.chunk.length - st.off);
+      if (!m.contains(buf, n)) return codes.EINVAL;
+      m.write(buf, st.chunk.subarray(st.off, st.off + n));
       st.off += n;
       if (st.off >= st.chunk.length) st.chunk = null;
       return n;
     }
-    if (st.error) return st.error.weftCode;
-    if (st.done) {
+    if (st.done && !st.error) {
       if (st.ended) return codes.ECLOSED;
       st.ended = true;
       this.release(st);
       return 0;
     }
-    if (!op) return READ_PENDING;
-    st.reader ??= st.res.body ? st.res.body.getReader() : null;
-    const read = st.reader
-      ? st.reader.read().then(({ done, value }) => {
-        if (done) st.done = true;
-        else { st.chunk = value; st.off = 0; }
-      }, (e) => { st.error = this.failureOf(st, e); this.release(st); throw st.error; })
-      : Promise.resolve().then(() => { st.done = true; });
-    this.bridge.start(op, read, '');
-    return READ_PENDING;
+    return READ_PENDING; // an error too goes through an op, which carries its message
   }
 
-  responseFree(h) {
-    const st = this.response(h);
-    if (!st) return codes.EHANDLE;
-    if (!st.done) st.ctrl.abort();
-    st.reader?.cancel().catch(() => {});
-    this.release(st);
-    this.handles.delete(h);
-    return 0;
-  }
+  responseFree(h) { return this.response(h) && this.handles.delete(h) ? 0 : codes.EHANDLE; }
 
-  abortNew() { return this.handles.add(new AbortController()); }
+  abortNew() {
+    try {
+      return this.handles.add(new AbortController());
+    } catch (e) {
+      return e.weftCode ?? codes.ENOMEM;
+    }
+  }
 
   abort(h) {
     const c = this.handles.get(h);
@@ -149,4 +235,7 @@ export class FetchHost {
     c.abort();
     return 0;
   }
+
+  /** The program ended: abort every request and body still open. */
+  shutdown() { [...this.live].forEach((st) => this.close(st)); }
 }

@@ -9,9 +9,15 @@ export declare const codes: Readonly<{
 
 /**
  * A host function C can await with weft_call(name, sig, ...): it receives
- * the arguments decoded by sig (number, string, Uint8Array, or the object
- * behind a handle) and returns a value or a promise of one. A throw or a
- * rejection reaches C as WEFT_EJS with the message in weft_last_error().
+ * the arguments decoded by sig (number, string or null, Uint8Array, or the
+ * object behind a handle) and returns a value or a promise of one, of the
+ * type the sig's result letter asks for: 'i' an integer in int32 range or
+ * a boolean, 'd' a number, 's' a string without NUL characters, 'b' a
+ * Uint8Array, ArrayBuffer or other view, 'h' an object or function (another
+ * type is WEFT_EINVAL, its message naming both). A throw or a rejection,
+ * with any value, reaches C as WEFT_EJS with a message in weft_last_error();
+ * an error whose `weftCode` is a negative weft code (see `codes`) gives that
+ * code instead.
  */
 export type HostFunction = (...args: any[]) => unknown;
 
@@ -63,11 +69,16 @@ export declare class Program {
   run(args?: string[]): Promise<number>;
   /**
    * Start WEFT_EXPORT function `name` as a new coroutine with these
-   * arguments (numbers, strings, Uint8Array/ArrayBuffer, or any object,
+   * arguments (numbers and booleans, strings, bytes: any typed array,
+   * DataView or ArrayBuffer, copied; null and undefined; any other object,
    * passed as a handle); resolves with what it returned through
    * weft_return_*, rejects with a WeftError. Any number may be in flight;
-   * they go on after main returned. Once the program has stopped (failed or
-   * exited), calls reject at once ("weft: the program has stopped: ...").
+   * they go on after main returned. Never throws: a name that is not a
+   * string or holds a NUL, a bigint or symbol argument, a string argument
+   * holding a NUL reject with WEFT_EINVAL; no memory for the arguments with
+   * WEFT_ENOMEM; an unknown name with WEFT_ESRCH. Once the program has
+   * stopped (failed or exited), calls reject at once ("weft: the program
+   * has stopped: ..."), and exit() also rejects the calls still in flight.
    */
   call(name: string, ...args: unknown[]): Promise<number | string | Uint8Array | object | undefined>;
   /**
@@ -75,9 +86,12 @@ export declare class Program {
    * weft_args_yield, as an async iterator. Leaving a `for await` loop early
    * cancels the coroutine (its pending weft_args_yield returns
    * WEFT_ECANCELED); a failure rejects the pending next() with a WeftError.
+   * Each next() asks for one value; several may be pending at once.
    */
   iterate(name: string, ...args: unknown[]): AsyncIterableIterator<number | string | Uint8Array | object | undefined>;
-  /** Register host function `name` for weft_call. */
+  /** Register host function `name` for weft_call (replacing one of that
+   * name); throws TypeError if `name` is not a string without NUL
+   * characters or `fn` is not a function. */
   define(name: string, fn: HostFunction): void;
   /** Live host resources, for leak checks. */
   stats(): { handles: number; ops: number; calls: number; fetchTimers: number; timerArmed: boolean };

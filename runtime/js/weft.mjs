@@ -173,6 +173,7 @@ class Host {
       call.reject(error);
     }
     for (const op of [...b.ops.keys()]) b.drop(op);
+    b.shutdown(reason); // fetches aborted, handles released: nothing it opened outlives it
   }
 
   /** After a trap in the scheduler nothing will call export_done: free the

@@ -5,12 +5,15 @@
  *     an op id and blocks; when its promise settles the host calls
  *     weft__settle(), and once resumed the coroutine takes the result into
  *     its own memory (the host never writes into a suspended stack);
+ *   - weft_last_error(): every failing host call leaves its own message;
  *   - weft_call(): await any JS function from C, values marshalled by sig;
  *   - WEFT_EXPORT functions that JS starts as coroutines (program.call).
  */
 #include <emscripten.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "host.h"
@@ -25,15 +28,12 @@ static int *free_ops, nfree, nops;
 
 int host_op_begin(void) {
   if (!nfree) {
+    if (nops > INT_MAX / 2) return WEFT_ENOMEM;
     int n = nops ? nops * 2 : 64;
     weft_co **o = realloc(ops, sizeof *o * (size_t)n);
-    int *f = realloc(free_ops, sizeof *f * (size_t)n);
-    if (!o || !f) {
-      if (o) ops = o;
-      if (f) free_ops = f;
-      return WEFT_ENOMEM;
-    }
-    ops = o;
+    if (o) ops = o;
+    int *f = o ? realloc(free_ops, sizeof *f * (size_t)n) : NULL;
+    if (!f) return WEFT_ENOMEM;
     free_ops = f;
     for (int i = n; i > nops; i--) free_ops[nfree++] = i;
     nops = n;
@@ -74,29 +74,62 @@ EMSCRIPTEN_KEEPALIVE void weft__settle(int op, int status) {
   weft_co *co = ops[op - 1];
   ops[op - 1] = NULL; /* settled: the id stays reserved until host_op_end */
   S.host_pending--;
-  sched_make_ready(co, status); /* the host runs a tick right after (a microtask) */
+  sched_make_ready(co, status > 0 ? WEFT_EJS : status); /* the host runs a tick right after (a microtask) */
 }
 
 /* ---- errors ---------------------------------------------------------------- */
 
+/* When not even a message fits in memory, this one stands in (never freed). */
+static char no_room[] = "weft: out of memory (the error's own message did not fit either)";
+/* weft_last_error() outside any coroutine: the last such failure's. */
+static const char *outside_error = "";
+
 void host_set_error(weft_co *co, char *msg) {
-  free(co->errmsg);
+  if (co->errmsg != no_room) free(co->errmsg);
   co->errmsg = msg;
 }
 
+int host_fail(int err, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (!S.current) { /* no coroutine to keep it: a fixed text */
+    outside_error = err == WEFT_ENOTCO ? "weft: a suspending call was made outside any coroutine" : weft_strerror(err);
+    return err;
+  }
+  char *msg = n >= 0 ? malloc((size_t)n + 1) : NULL;
+  if (msg) {
+    va_start(ap, fmt);
+    vsnprintf(msg, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+  }
+  host_set_error(S.current, msg ? msg : no_room);
+  return err;
+}
+
 const char *weft_last_error(void) {
-  return S.current && S.current->errmsg ? S.current->errmsg : "";
+  if (!S.current) return outside_error;
+  return S.current->errmsg ? S.current->errmsg : "";
 }
 
 /* Take a finished op's result (the coroutine runs again), give its id back
  * and return the status: the wait's (an interrupt) or the host's. On
  * success *out holds the value (its strings and bytes are the caller's);
- * on failure the host's message becomes weft_last_error(). */
+ * on failure the host's message, if it sent one, becomes weft_last_error()
+ * (else that is empty: the caller then names the failure itself). An
+ * interrupted wait finds nothing: the host dropped the op, releasing what
+ * it held. */
 int host_op_take(int op, int status, weft_val *out) {
   weft_val v = {0};
   int taken = weft_host_take(op, &v);
   host_op_end(op);
-  if (status == 0) status = taken;
+  if (status == 0) status = taken > 0 ? WEFT_EJS : taken;
+  else if (taken == 0) { /* a value after all (not from weft's own host): not the caller's */
+    if (v.type == 's' || v.type == 'b') free(v.u.p);
+    else if (v.type == 'h') weft_host_handle_free(v.u.i);
+    v = (weft_val){0};
+  }
   if (status < 0) {
     host_set_error(S.current, v.type == 's' ? v.u.p : NULL);
   } else {
@@ -108,26 +141,43 @@ int host_op_take(int op, int status, weft_val *out) {
 
 /* ---- weft_call ------------------------------------------------------------- */
 
-static int sig_split(const char *sig, int *nargs) {
+/* Why `sig` is not "ARGS>RESULT" (NULL if it is); *nargs: the argument count. */
+static const char *sig_check(const char *sig, int *nargs, char *why, size_t n) {
   const char *arrow = strchr(sig, '>');
-  if (!arrow || strlen(arrow) > 2 || arrow - sig > MAX_ARGS) return WEFT_EINVAL;
-  for (const char *c = sig; c <= arrow + 1 && *c; c++)
-    if (c != arrow && !strchr("idsbh", *c)) return WEFT_EINVAL;
+  for (const char *c = sig; *c; c++) {
+    if (c == arrow || strchr("idsbh", *c)) continue;
+    if (*c == '>') snprintf(why, n, "more than one '>'");
+    else if (*c > ' ' && *c < 127) snprintf(why, n, "'%c' is not a type (i d s b h)", *c);
+    else snprintf(why, n, "character 0x%02x is not a type (i d s b h)", (unsigned char)*c);
+    return why;
+  }
+  if (!arrow) return "the signature has no '>' (write ARGS>RESULT, e.g. \"ii>i\")";
+  if (arrow - sig > MAX_ARGS) return "at most 16 arguments";
+  if (arrow[1] && arrow[2]) return "at most one result after '>'";
   *nargs = (int)(arrow - sig);
-  return 0;
+  return NULL;
 }
 
+/* weft_call("name", "sig"): how failures name the call. */
+#define CALL_FMT "weft_call(%s%.60s%s, %s%.40s%s)"
+#define CALL_ARGS(name, sig) name ? "\"" : "", name ? name : "NULL", name ? "\"" : "", \
+                             sig ? "\"" : "", sig ? sig : "NULL", sig ? "\"" : ""
+
 int weft_call(const char *name, const char *sig, ...) {
-  int nargs, err = sched_check_current();
-  if (!err && (!name || !sig)) err = WEFT_EINVAL;
-  if (!err) err = sig_split(sig, &nargs);
-  if (err) return err;
+  int nargs = 0, err = sched_check_current();
+  if (err) return host_fail(err, CALL_FMT ": %s", CALL_ARGS(name, sig), weft_strerror(err));
+  char why[64];
+  const char *bad = !name ? "the function name is NULL"
+                    : !sig ? "the signature is NULL"
+                           : sig_check(sig, &nargs, why, sizeof why);
+  if (bad) return host_fail(WEFT_EINVAL, CALL_FMT ": %s", CALL_ARGS(name, sig), bad);
   weft_val args[MAX_ARGS];
   va_list ap;
   va_start(ap, sig);
   for (int i = 0; i < nargs; i++) {
     weft_val *v = &args[i];
     v->type = sig[i];
+    v->len = 0;
     switch (sig[i]) {
     case 'i': v->u.i = va_arg(ap, int32_t); break;
     case 'h': v->u.i = va_arg(ap, weft_handle); break;
@@ -136,29 +186,41 @@ int weft_call(const char *name, const char *sig, ...) {
     case 'b': v->u.p = va_arg(ap, void *); v->len = (uint32_t)va_arg(ap, size_t); break;
     }
   }
+  /* The result pointers follow the arguments: checked before anything starts. */
+  char want = sig[nargs + 1];
+  void *res = want ? va_arg(ap, void *) : NULL, *res_len = want == 'b' ? va_arg(ap, void *) : NULL;
+  va_end(ap);
+  if (want && (!res || (want == 'b' && !res_len)))
+    return host_fail(WEFT_EINVAL, CALL_FMT ": the result pointer is NULL", CALL_ARGS(name, sig));
+  for (int i = 0; i < nargs; i++)
+    if (args[i].type == 'b' && !args[i].u.p && args[i].len)
+      return host_fail(WEFT_EINVAL, CALL_FMT ": argument %d is NULL with length %u", CALL_ARGS(name, sig), i + 1,
+                       args[i].len);
   int op = host_op_begin();
-  if (op < 0) {
-    va_end(ap);
-    return op;
-  }
+  if (op < 0) return host_fail(op, CALL_FMT ": out of memory", CALL_ARGS(name, sig));
   weft_host_call(op, name, sig, args, nargs); /* reads args now: they may live on a compact stack */
   weft_val r;
   err = host_op_take(op, host_op_wait(op, WAIT_JS_CALL, name), &r);
-  char want = sig[nargs + 1];
-  if (err == 0 && want) {
-    switch (want) {
-    case 'i': *va_arg(ap, int32_t *) = r.u.i; break;
-    case 'h': *va_arg(ap, weft_handle *) = r.u.i; break;
-    case 'd': *va_arg(ap, double *) = r.u.d; break;
-    case 's': *va_arg(ap, char **) = r.u.p; break;
-    case 'b':
-      *va_arg(ap, void **) = r.u.p;
-      *va_arg(ap, size_t *) = r.len;
-      break;
-    }
+  if (err < 0) {
+    if (!*weft_last_error()) host_fail(err, CALL_FMT ": %s", CALL_ARGS(name, sig), weft_strerror(err));
+    return err;
   }
-  va_end(ap);
-  return err;
+  if (!want) return 0;
+  if (r.type != want || ((want == 's' || want == 'b') && !r.u.p)) { /* never from weft's own host */
+    if (r.type == 's' || r.type == 'b') free(r.u.p);
+    return host_fail(WEFT_EINVAL, CALL_FMT ": the host gave no '%c' result", CALL_ARGS(name, sig), want);
+  }
+  switch (want) {
+  case 'i': *(int32_t *)res = r.u.i; break;
+  case 'h': *(weft_handle *)res = r.u.i; break;
+  case 'd': *(double *)res = r.u.d; break;
+  case 's': *(char **)res = r.u.p; break;
+  case 'b':
+    *(void **)res = r.u.p;
+    *(size_t *)res_len = r.len;
+    break;
+  }
+  return 0;
 }
 
 int weft_handle_free(weft_handle h) { return weft_host_handle_free(h); }
@@ -179,6 +241,7 @@ typedef struct export_entry { const char *name; weft_export_fn fn; struct export
 static export_entry *exports_list;
 
 void weft_register_export(const char *name, weft_export_fn fn) {
+  if (!name || !fn) return;
   export_entry *e = malloc(sizeof *e);
   if (!e) return;
   *e = (export_entry){name, fn, exports_list};
@@ -207,6 +270,7 @@ static void export_exited(weft_co *co) {
 /* The host: start export `name` with `n` arguments (freed by the host after
  * the call settles) as a coroutine. Returns its id or an error. */
 EMSCRIPTEN_KEEPALIVE int weft__invoke(const char *name, weft_val *vals, int n, int call) {
+  if (!name || n < 0 || (n && !vals)) return WEFT_EINVAL;
   export_entry *e = exports_list;
   while (e && strcmp(e->name, name)) e = e->next;
   if (!e) return WEFT_ESRCH;
@@ -234,9 +298,15 @@ static const weft_val *arg_at(const weft_args *a, int i, int type) {
 
 int weft_args_count(const weft_args *a) { return a ? a->n : 0; }
 
+/* A JS number as int32_t: truncated toward zero, saturated at the ends, NaN
+ * is 0 (a plain cast of an out-of-range double traps in wasm). */
 int32_t weft_args_int(const weft_args *a, int i) {
   const weft_val *v = arg_at(a, i, 'd');
-  return v ? (int32_t)v->u.d : 0;
+  double d = v ? v->u.d : 0;
+  if (!(d == d)) return 0;
+  if (d >= 2147483647.0) return INT32_MAX;
+  if (d <= -2147483648.0) return INT32_MIN;
+  return (int32_t)d;
 }
 
 double weft_args_double(const weft_args *a, int i) {
@@ -265,26 +335,38 @@ static void set_result(weft_args *a, weft_val v) {
   a->result = v;
 }
 
-void weft_return_int(weft_args *a, int32_t x) { set_result(a, (weft_val){.type = 'i', .u.i = x}); }
-void weft_return_double(weft_args *a, double x) { set_result(a, (weft_val){.type = 'd', .u.d = x}); }
-void weft_return_handle(weft_args *a, weft_handle h) { set_result(a, (weft_val){.type = 'h', .u.i = h}); }
+void weft_return_int(weft_args *a, int32_t x) { if (a) set_result(a, (weft_val){.type = 'i', .u.i = x}); }
+void weft_return_double(weft_args *a, double x) { if (a) set_result(a, (weft_val){.type = 'd', .u.d = x}); }
+void weft_return_handle(weft_args *a, weft_handle h) { if (a) set_result(a, (weft_val){.type = 'h', .u.i = h}); }
 
-void weft_return_bytes(weft_args *a, const void *p, size_t n) {
-  void *copy = malloc(n ? n : 1);
+/* A copy of [p, p+n) plus a NUL, as type `type` ('b' or 's'). */
+static void return_copy(weft_args *a, int type, const void *p, size_t n) {
+  void *copy = n < SIZE_MAX ? malloc(n + 1) : NULL;
   if (!copy) {
     weft_args_fail(a, WEFT_ENOMEM, NULL);
     return;
   }
   memcpy(copy, p, n);
-  set_result(a, (weft_val){.type = 'b', .len = (uint32_t)n, .u.p = copy});
+  ((char *)copy)[n] = 0;
+  set_result(a, (weft_val){.type = type, .len = (uint32_t)n, .u.p = copy});
 }
 
-void weft_return_string(weft_args *a, const char *s) {
-  weft_return_bytes(a, s, strlen(s) + 1);
-  if (a->result.type == 'b') {
-    a->result.type = 's';
-    a->result.len--;
+void weft_return_bytes(weft_args *a, const void *p, size_t n) {
+  if (!a) return;
+  if (!p && n) {
+    char msg[80];
+    snprintf(msg, sizeof msg, "weft_return_bytes: the bytes are NULL with length %zu", n);
+    weft_args_fail(a, WEFT_EINVAL, msg);
+    return;
   }
+  return_copy(a, 'b', p ? p : "", n);
+}
+
+/* NULL resolves the call's promise with null. */
+void weft_return_string(weft_args *a, const char *s) {
+  if (!a) return;
+  if (!s) set_result(a, (weft_val){.type = 's'});
+  else return_copy(a, 's', s, strlen(s));
 }
 
 int weft_args_yield(weft_args *a) {
@@ -301,6 +383,7 @@ int weft_args_yield(weft_args *a) {
 }
 
 int weft_args_fail(weft_args *a, int err, const char *message) {
+  if (!a) return WEFT_EINVAL;
   a->status = err < 0 ? err : WEFT_EINVAL;
   free(a->message);
   a->message = message ? strdup(message) : NULL;

@@ -174,6 +174,8 @@ int host_op_take(int op, int status, weft_val *out); /* take the result, end the
  * stays reserved until the coroutine, resumed with an error, takes it. */
 void host_op_drop(weft_co *co, bool final);
 void host_set_error(weft_co *co, char *msg); /* takes a malloc'd message */
+/* Fail a host call: err, with the formatted weft_last_error() message. */
+int host_fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* chan.c */
 void chan_unlink(weft_co *co);          /* drop its channel waits (cancel, timeout, stop) */
