@@ -669,18 +669,20 @@ static void oom_call(void) {
  * A first round with the heap free grows this coroutine's save area to
  * what these calls need (with none left, it could not even suspend). */
 static void exhausted_round(int fill) {
-  void **blocks = malloc(sizeof(void *) * 1024);
+  enum { MAX_BLOCKS = 1 << 16 };
+  void **blocks = malloc(sizeof(void *) * MAX_BLOCKS);
   int n = 0;
-  for (size_t size = 32u << 20; fill && size >= 16 && n < 1024;) {
+  for (size_t size = 32u << 20; fill && size >= 8 && n < MAX_BLOCKS;) {
     void *p = malloc(size);
     if (p) blocks[n++] = p;
     else size /= 2;
   }
-  int rc = weft_call("fail", "s>", "error");
-  int msg = weft_last_error()[0] != 0;
+  /* The string result first, while not a byte is left for it. */
   char *s = NULL;
   int rc2 = weft_call("val", "s>s", "string", &s);
   int msg2 = weft_last_error()[0] != 0;
+  int rc = weft_call("fail", "s>", "error");
+  int msg = weft_last_error()[0] != 0;
   int32_t i = 0;
   int rc3 = weft_call("add", "ii>i", 2, 3, &i);
   for (int k = 0; k < n; k++) free(blocks[k]);

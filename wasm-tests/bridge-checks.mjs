@@ -66,8 +66,9 @@ export const bridgeChecks = {
   },
   'fetch-stream'(r) {
     assert.equal(r.status, 0);
-    assert.equal(r.stdout[0], 'chunked rc=0 total=48 reads>=6:1 end=0');
-    const big = fields(r.stdout[1]);
+    assert.equal(r.stdout[0], 'chunked rc=0 total=48 end=0');
+    assert.equal(r.stdout[1], 'gated rc=0 first=[part 1] rest=[part 2] end=0', 'the first half was read before the second was sent');
+    const big = fields(r.stdout[2]);
     assert.equal(big.mb, '64');
     assert.equal(big.same, '1', 'the 64 MiB body arrived byte for byte');
     assert.equal(big.end, '0');

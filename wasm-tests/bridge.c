@@ -257,12 +257,33 @@ static int fetch_stream(void) {
   weft_response r;
   int rc = weft_fetch(url("/t/chunked?n=6&ms=15"), NULL, &r);
   char buf[256];
-  long n, total = 0, reads = 0;
-  while ((n = weft_response_read(r, buf, sizeof buf)) > 0) {
-    total += n;
-    reads++;
+  long n, total = 0;
+  while ((n = weft_response_read(r, buf, sizeof buf)) > 0) total += n;
+  printf("chunked rc=%d total=%ld end=%ld\n", rc, total, n);
+  weft_response_free(r);
+
+  /* The body streams: its first half is read while the server still holds
+   * the second, which only this coroutine's next request releases. */
+  static int gate_id;
+  char path[64], first[32] = "", rest[32] = "";
+  snprintf(path, sizeof path, "/t/gated/%d", ++gate_id);
+  rc = weft_fetch(url(path), NULL, &r);
+  n = weft_response_read(r, first, sizeof first - 1);
+  if (n > 0) first[n] = 0;
+  snprintf(path, sizeof path, "/t/release/%d", gate_id);
+  weft_response r2;
+  void *body;
+  size_t len;
+  if (weft_fetch(url(path), NULL, &r2) == 0) {
+    weft_response_body(r2, &body, &len);
+    free(body);
+    weft_response_free(r2);
   }
-  printf("chunked rc=%d total=%ld reads>=6:%d end=%ld\n", rc, total, reads >= 6, n);
+  long m = weft_response_read(r, rest, sizeof rest - 1);
+  if (m > 0) rest[m] = 0;
+  n = weft_response_read(r, buf, sizeof buf);
+  first[strcspn(first, "\n")] = rest[strcspn(rest, "\n")] = 0;
+  printf("gated rc=%d first=[%s] rest=[%s] end=%ld\n", rc, first, rest, n);
   weft_response_free(r);
 
   /* A large body streamed through one small buffer: memory stays bounded. */

@@ -1,5 +1,5 @@
 // http-fixture.mjs — the test endpoints under /t/ on the project's server
-// (web/server.mjs), on 127.0.0.1: slow, chunked, status codes, echo,
+// (web/server.mjs), on 127.0.0.1: slow, chunked, gated, status codes, echo,
 // redirect, binary, a large streamed body and a connection destroyed
 // mid-body. It counts concurrent requests so tests can see real overlap.
 import { startServer } from '../web/server.mjs';
@@ -10,6 +10,7 @@ export const bigByte = (i) => (i * 31 + 7) & 255;
 
 export async function startFixture() {
   const stats = { active: 0, maxActive: 0, requests: 0 };
+  const gates = new Map(); // /t/gated bodies waiting for their /t/release
   const piece = Buffer.alloc(BIG_PIECE);
   for (let i = 0; i < BIG_PIECE; i++) piece[i] = bigByte(i);
   const routes = (req, res) => {
@@ -60,6 +61,18 @@ export async function startFixture() {
         next();
         break;
       }
+      case 'gated': { // half a body, the rest once /t/release?id= for it arrives
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.write('part 1\n');
+        gates.set(arg, () => res.end('part 2\n'));
+        res.on('close', () => gates.delete(arg));
+        break;
+      }
+      case 'release':
+        gates.get(arg)?.();
+        gates.delete(arg);
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('released');
+        break;
       case 'slow': {
         const timer = setTimeout(() => res.writeHead(200, { 'content-type': 'text/plain' }).end('slow'), q('ms', 100));
         res.on('close', () => clearTimeout(timer));
