@@ -1100,8 +1100,8 @@ static int scenario(const char *t, int argc, char **argv) {
   if (!strcmp(t, "out-turn")) {
     printf("waiting");
     fflush(stdout);
-    EM_ASM({ globalThis.advMark && globalThis.advMark(); });
-    weft_sleep(20);
+    weft_sleep(20); /* the host turn ends here: the partial line must go out */
+    EM_ASM({ globalThis.advMark && globalThis.advMark(); }); /* what JS got meanwhile */
     printf(" done\n");
     return 0;
   }
