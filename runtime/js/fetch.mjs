@@ -109,7 +109,11 @@ export class FetchHost {
       this.timers.add(st.timer);
     }
     let h = 0;
-    const response = fetch(request).then(
+    st.request = request;
+    const sent = fetch(request);
+    // A response that comes after all, its abort unheard: its body is let go.
+    sent.then((res) => { if (st.ctrl.signal.aborted) res.body?.cancel().catch(() => {}); }, () => {});
+    const response = this.untilAborted(st, sent).then(
       (res) => {
         st.res = res;
         try {
@@ -163,6 +167,24 @@ export class FetchHost {
 
   /** One body read in flight per response, shared by every coroutine
    * waiting on it; settles when a chunk, the end or an error is there. */
+  /**
+   * `promise`, or a rejection as soon as the request's signal aborts. The
+   * engine's fetch is told through the Request's signal too, but Node's
+   * links a Request to that signal weakly: once the engine's own copy of
+   * the Request is garbage collected, an abort goes unheard and the request
+   * would run to its end (seen under load). So the host does not wait for
+   * the engine to notice.
+   */
+  untilAborted(st, promise) {
+    const signal = st.ctrl.signal;
+    st.aborted ??= new Promise((_, reject) => {
+      if (signal.aborted) reject(signal.reason);
+      else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    });
+    st.aborted.catch(() => {}); // only the race reports it
+    return Promise.race([promise, st.aborted]);
+  }
+
   pull(st) {
     if (st.chunk || st.done) return Promise.resolve();
     if (st.error) return Promise.reject(st.error);
@@ -170,7 +192,7 @@ export class FetchHost {
       let read;
       try {
         st.reader ??= st.res.body ? st.res.body.getReader() : null;
-        read = st.reader ? st.reader.read() : Promise.resolve({ done: true });
+        read = st.reader ? this.untilAborted(st, st.reader.read()) : Promise.resolve({ done: true });
       } catch {
         read = Promise.reject(failure(codes.EINVAL, `weft: fetch ${st.url}: the body was taken by JS`));
       }
