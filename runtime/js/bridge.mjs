@@ -126,7 +126,6 @@ export class Bridge {
     this.functions = new Map(); // weft_call targets
     this.calls = new Map();     // program.call() in flight
     this.nextCall = 1;
-    this.ended = null;          // why the program ended for good (shutdown)
     this.onShutdown = [];       // more to release then (fetch.mjs)
   }
 
@@ -344,7 +343,7 @@ export class Bridge {
   invoke(name, args, iterator = null) {
     return new Promise((resolve, reject) => {
       const refuse = (code, message) => reject(new WeftError(code, message));
-      if (this.ended) return refuse(codes.ECANCELED, `weft: the program has ended (${this.ended}); it takes no more calls`);
+      if (this.host.stopped) return reject(this.host.stopped);
       if (typeof name !== 'string') return refuse(codes.EINVAL, `weft: an export's name is a string, not ${describe(name)}`);
       if (name.includes('\0')) return refuse(codes.EINVAL, `weft: the export name ${JSON.stringify(name)} contains a NUL character`);
       const kinds = [];
@@ -495,23 +494,20 @@ export class Bridge {
   }
 
   /**
-   * The program has ended for good (exit(), a fatal error): nothing it
-   * started may outlive it. Every op is abandoned (fetches aborted), every
-   * handle released, every pending program.call rejected, and later calls
-   * are refused. `reason` says why, for those messages.
+   * The program has stopped for good (exit(), a failure; weft.mjs's
+   * Host.fail, once): nothing it started may outlive it. Every op is
+   * abandoned (fetches aborted), every handle released, and every pending
+   * program.call rejected with `error`. The calls stay listed until the
+   * runtime, stopping their coroutines, reports them done (or the host
+   * abandons them): that frees their argument memory.
    */
-  shutdown(reason) {
-    if (this.ended) return;
-    this.ended = reason;
+  shutdown(error) {
     const ops = [...this.ops.values()];
     this.ops.clear();
     ops.forEach((entry) => entry.abort?.());
     this.onShutdown.forEach((release) => release());
     this.handles.clear();
-    const calls = [...this.calls.values()];
-    this.calls.clear(); // their argument memory stays: the program's coroutines may still point at it
-    for (const call of calls) {
-      const error = new WeftError(codes.ECANCELED, `weft: the program ended (${reason}) before ${call.name} returned`);
+    for (const call of this.calls.values()) {
       call.iterator?.finished(error.errno, error.message);
       call.reject(error);
     }

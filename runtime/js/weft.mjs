@@ -167,13 +167,7 @@ class Host {
     this.stopped = new WeftError(error.errno ?? codes.EHOST, `weft: the program has stopped: ${reason}`);
     this.timer(-1);
     this.settleRun((d) => d.reject(error)); // (and stops watching the event loop)
-    const b = this.bridge;
-    for (const call of b.calls.values()) {
-      call.iterator?.finished(error.errno ?? codes.EHOST, error.message);
-      call.reject(error);
-    }
-    for (const op of [...b.ops.keys()]) b.drop(op);
-    b.shutdown(reason); // fetches aborted, handles released: nothing it opened outlives it
+    this.bridge.shutdown(error); // calls rejected, fetches aborted, handles released
   }
 
   /** After a trap in the scheduler nothing will call export_done: free the
