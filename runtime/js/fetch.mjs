@@ -109,7 +109,6 @@ export class FetchHost {
       this.timers.add(st.timer);
     }
     let h = 0;
-    st.request = request;
     const sent = fetch(request);
     // A response that comes after all, its abort unheard: its body is let go.
     sent.then((res) => { if (st.ctrl.signal.aborted) res.body?.cancel().catch(() => {}); }, () => {});
