@@ -87,7 +87,7 @@ export const bridgeChecks = {
   'fetch-abort'(r) {
     assert.equal(r.status, 0);
     assert.equal(r.stdout[0], 'abort rc=0');
-    assert.match(r.stdout[1], /^aborted rc=cancelled msg=weft: fetch .*\/t\/slow\?ms=3000 was aborted$/);
+    assert.match(r.stdout[1], /^aborted rc=cancelled msg=weft: fetch .*\/t\/slow\?ms=60000 was aborted$/);
     assert.match(r.stdout[2], /^aborted read rc=cancelled msg=weft: fetch .*chunked.* was aborted$/);
   },
   'fetch-many'(r) {

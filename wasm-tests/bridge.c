@@ -335,7 +335,7 @@ static int fetch_abort(void) {
   stopper = weft_abort_new();
   weft_id helper = weft_spawn(abort_later, NULL, NULL);
   weft_response r;
-  int rc = weft_fetch(url("/t/slow?ms=3000"), &(weft_fetch_opts){.signal = stopper}, &r);
+  int rc = weft_fetch(url("/t/slow?ms=60000"), &(weft_fetch_opts){.signal = stopper}, &r);
   show_fetch_error("aborted", rc);
   weft_join(helper, NULL);
   /* Aborting a body read in progress. */

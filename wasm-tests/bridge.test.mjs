@@ -28,6 +28,11 @@ for (const scenario of Object.keys(bridgeChecks)) {
     noLeaks(r.program);
     if (scenario === 'calls') assert.equal(gateStats.maxInFlight, 200, 'all 200 weft_calls were in flight at once');
     if (scenario === 'fetch-many') assert.equal(fx.stats.maxActive, 500, 'the server saw 500 requests at once');
+    // Every request the program made has been closed, aborted ones too (the
+    // server would hold an unheard one for a minute): wait for that, with a
+    // bound only so that a leak fails instead of hanging.
+    for (let waited = 0; fx.stats.active && waited < 20000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(fx.stats.active, 0, 'connections left open on the server');
     fx.stats.maxActive = Math.max(before, fx.stats.maxActive);
   });
 }

@@ -88,10 +88,9 @@ export class FetchHost {
       done: false, ended: false, error: null, pulling: null, timer: null, unlink: null, headerList: null, closed: false };
     // Method, headers and body are checked here, before anything is sent:
     // what the Request refuses is the caller's error, not the network's.
-    let request;
+    const init = { method: b.string(methodPtr), headers, body: bodyLen ? m.bytes(bodyPtr, bodyLen) : undefined };
     try {
-      request = new Request(url, { method: b.string(methodPtr), headers, body: bodyLen ? m.bytes(bodyPtr, bodyLen) : undefined,
-        signal: st.ctrl.signal });
+      new Request(url, init); // only to check them
     } catch (e) {
       return refuse(codes.EINVAL, String(e?.message ?? e));
     }
@@ -109,7 +108,10 @@ export class FetchHost {
       this.timers.add(st.timer);
     }
     let h = 0;
-    const sent = fetch(request);
+    // The signal goes to fetch itself: a Request built with it would follow
+    // it only weakly, and an abort could go unheard once that Request was
+    // collected, leaving the connection open.
+    const sent = fetch(url, { ...init, signal: st.ctrl.signal });
     // A response that comes after all, its abort unheard: its body is let go.
     sent.then((res) => { if (st.ctrl.signal.aborted) res.body?.cancel().catch(() => {}); }, () => {});
     const response = this.untilAborted(st, sent).then(
@@ -164,15 +166,11 @@ export class FetchHost {
     return n < 0 ? n : copy(entry[1], buf2, cap2);
   }
 
-  /** One body read in flight per response, shared by every coroutine
-   * waiting on it; settles when a chunk, the end or an error is there. */
   /**
    * `promise`, or a rejection as soon as the request's signal aborts. The
-   * engine's fetch is told through the Request's signal too, but Node's
-   * links a Request to that signal weakly: once the engine's own copy of
-   * the Request is garbage collected, an abort goes unheard and the request
-   * would run to its end (seen under load). So the host does not wait for
-   * the engine to notice.
+   * engine's fetch hears the abort too, and closes the connection, but the
+   * host does not wait for it to notice: an engine may act on an abort
+   * late, or (Node's, through a Request it has let go) not at all.
    */
   untilAborted(st, promise) {
     const signal = st.ctrl.signal;
@@ -184,6 +182,8 @@ export class FetchHost {
     return Promise.race([promise, st.aborted]);
   }
 
+  /** One body read in flight per response, shared by every coroutine
+   * waiting on it; settles when a chunk, the end or an error is there. */
   pull(st) {
     if (st.chunk || st.done) return Promise.resolve();
     if (st.error) return Promise.reject(st.error);
