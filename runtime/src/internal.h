@@ -89,6 +89,8 @@ typedef struct { weft_co *head, *tail; uint32_t n; } co_list;
 typedef struct {
   weft_co *current;     /* running coroutine, NULL in the scheduler */
   co_list ready;
+  weft_co *timed_tail;  /* the last of the sleepers the timer queued at the
+                         * head of `ready` that has not run yet, or NULL */
   co_list host_wait;    /* weft_yield_host() callers, released next tick */
   bool booted, in_tick;
   bool failed;          /* the program cannot go on (deadlock, stall, a fault nobody
@@ -110,7 +112,7 @@ extern weft_sched S;
 /* sched.c */
 void co_list_push(co_list *l, weft_co *co);
 weft_co *co_list_pop(co_list *l);
-void co_list_prepend(co_list *l, co_list *front);
+void co_list_insert_after(co_list *l, weft_co *at, co_list *in); /* at NULL: in front */
 void co_list_remove(co_list *l, weft_co *co);
 void sched_make_ready(weft_co *co, int wake);
 int sched_block(wait_kind why, void *obj); /* suspend current; returns co->wake */

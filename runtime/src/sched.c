@@ -54,14 +54,17 @@ void co_list_remove(co_list *l, weft_co *co) {
   l->n--;
 }
 
-/* Move all of `front` (which ends empty) before the head of `l`. */
-void co_list_prepend(co_list *l, co_list *front) {
-  if (!front->head) return;
-  front->tail->next = l->head;
-  if (l->head) l->head->prev = front->tail; else l->tail = front->tail;
-  l->head = front->head;
-  l->n += front->n;
-  *front = (co_list){0};
+/* Move all of `in` (which ends empty) into `l` right after `at`, or before
+ * its head when `at` is NULL. */
+void co_list_insert_after(co_list *l, weft_co *at, co_list *in) {
+  if (!in->head) return;
+  weft_co *next = at ? at->next : l->head;
+  in->head->prev = at;
+  in->tail->next = next;
+  if (at) at->next = in->head; else l->head = in->head;
+  if (next) next->prev = in->tail; else l->tail = in->tail;
+  l->n += in->n;
+  *in = (co_list){0};
 }
 
 weft_co *co_list_pop(co_list *l) {
@@ -115,7 +118,10 @@ int sched_block(wait_kind why, void *obj) {
 /* Undo whatever a coroutine was waiting on; `final` if it will never run again. */
 static void unlink_wait(weft_co *co, bool final) {
   leave_timer(co);
-  if (co->state == CO_READY) co_list_remove(&S.ready, co);
+  if (co->state == CO_READY) {
+    if (co == S.timed_tail) S.timed_tail = co->prev; /* the timer-woken run ends earlier */
+    co_list_remove(&S.ready, co);
+  }
   else if (co->wait == WAIT_HOST) co_list_remove(&S.host_wait, co);
   else if (co->wait == WAIT_JOIN) ((weft_co *)co->wait_obj)->joiner = NULL;
   else if (co->wait == WAIT_CHAN) chan_unlink(co);
@@ -503,6 +509,7 @@ EMSCRIPTEN_KEEPALIVE void weft__tick(void) {
   timer_fire_due(now);
   for (uint32_t n = 1;; n++) {
     weft_co *co = co_list_pop(&S.ready);
+    if (co == S.timed_tail) S.timed_tail = NULL; /* the last timer-woken one runs */
     if (!co) {
       if (timer_fire_due(weft_now())) continue;
       break;

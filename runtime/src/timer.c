@@ -90,7 +90,9 @@ void timer_remove(weft_co *co) {
 uint32_t timer_count(void) { return count; }
 
 /* Due sleepers go to the front of the run queue, in deadline order: a
- * timer's lateness should not grow with the number of ready coroutines. */
+ * timer's lateness should not grow with the number of ready coroutines.
+ * Sleepers an earlier call queued there and that have not run yet (a
+ * slice ended first) stay ahead of them: their deadlines came first. */
 int timer_fire_due(double now) {
   co_list due = {0};
   while (count && heap[0]->deadline <= now) {
@@ -100,8 +102,11 @@ int timer_fire_due(double now) {
     co_list_remove(&S.ready, co);
     co_list_push(&due, co);
   }
-  co_list_prepend(&S.ready, &due);
-  return (int)due.n;
+  int n = (int)due.n;
+  weft_co *last = due.tail;
+  co_list_insert_after(&S.ready, S.timed_tail, &due);
+  if (n) S.timed_tail = last;
+  return n;
 }
 
 void timer_sync_host(void) {
