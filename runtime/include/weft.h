@@ -31,26 +31,54 @@ extern "C" {
 
 /* ---- errors ------------------------------------------------------------ */
 
+/* Every error code once: name, value, and the text weft_strerror() gives.
+ * The C enum below, weft_strerror() and the JS host's `codes`
+ * (runtime/js/contract.mjs, generated from this table by
+ * tools/contract.mjs) all come from here; a test fails if they drift. */
+#define WEFT_ERRNO_MAP(XX)                                                                  \
+  XX(EINVAL, -1, "invalid argument")                                                        \
+  XX(ENOMEM, -2, "out of memory")                                                           \
+  XX(ENOTCO, -3, "suspending call made outside any coroutine")                             \
+  XX(ESRCH, -4, "not found (no such coroutine, export, header or index)")                  \
+  XX(EJOINED, -5, "coroutine already joined or detached")                                  \
+  XX(EBUSY, -6, "busy: already being joined, or waited on")                                \
+  XX(EDEADLK, -7, "deadlock: the wait could never end")                                    \
+  XX(ESAVEAREA, -8, "coroutine stack did not fit its save area")                           \
+  XX(ESTACK, -9, "coroutine overflowed its C stack")                                       \
+  XX(EHOST, -10, "JS exception or wasm trap in a coroutine")                               \
+  XX(ECANCELED, -11, "cancelled")                                                           \
+  XX(ETIMEDOUT, -12, "deadline or timeout expired")                                         \
+  XX(EJS, -13, "host function threw or its promise rejected")                              \
+  XX(EHANDLE, -14, "stale, freed or forged handle")                                        \
+  XX(ENET, -15, "network error")                                                            \
+  XX(ECLOSED, -16, "closed: read after the end, or channel closed and drained")            \
+  XX(EPIPE, -17, "send on a closed channel")                                                \
+  XX(EAGAIN, -18, "nothing ready (non-blocking select)")
+
+/* What each means where it is returned:
+ *   EINVAL     invalid argument
+ *   ENOMEM     out of memory
+ *   ENOTCO     suspending call made outside any coroutine
+ *   ESRCH      not found: no such coroutine id, export, header or index
+ *   EJOINED    coroutine already joined or detached
+ *   EBUSY      already being joined; a channel still waited on
+ *   EDEADLK    the wait could never end (joining yourself; deadlock)
+ *   ESAVEAREA  the coroutine's stack did not fit its save area: it was stopped
+ *   ESTACK     the coroutine overflowed its C stack: it was stopped
+ *   EHOST      a JS exception or wasm trap ended the coroutine
+ *   ECANCELED  cancelled (e.g. a fetch aborted through its signal)
+ *   ETIMEDOUT  a deadline or timeout expired
+ *   EJS        a host function threw or its promise rejected
+ *   EHANDLE    stale, freed or forged handle
+ *   ENET       network error: refused, reset, DNS, CORS...
+ *   ECLOSED    read after the end; receive from a closed, drained channel
+ *   EPIPE      send on a closed channel
+ *   EAGAIN     non-blocking select: no case was ready */
 enum {
-  WEFT_OK        =   0,
-  WEFT_EINVAL    =  -1, /* invalid argument */
-  WEFT_ENOMEM    =  -2, /* out of memory */
-  WEFT_ENOTCO    =  -3, /* suspending call made outside any coroutine */
-  WEFT_ESRCH     =  -4, /* not found: no such coroutine id, export, header or index */
-  WEFT_EJOINED   =  -5, /* coroutine already joined or detached */
-  WEFT_EBUSY     =  -6, /* already being joined; a channel still waited on */
-  WEFT_EDEADLK   =  -7, /* the wait could never end (joining yourself; deadlock) */
-  WEFT_ESAVEAREA =  -8, /* the coroutine's stack did not fit its save area: it was stopped */
-  WEFT_ESTACK    =  -9, /* the coroutine overflowed its C stack: it was stopped */
-  WEFT_EHOST     = -10, /* a JS exception or wasm trap ended the coroutine */
-  WEFT_ECANCELED = -11, /* cancelled (e.g. a fetch aborted through its signal) */
-  WEFT_ETIMEDOUT = -12, /* a deadline or timeout expired */
-  WEFT_EJS       = -13, /* a host function threw or its promise rejected */
-  WEFT_EHANDLE   = -14, /* stale, freed or forged handle */
-  WEFT_ENET      = -15, /* network error: refused, reset, DNS, CORS... */
-  WEFT_ECLOSED   = -16, /* read after the end; receive from a closed, drained channel */
-  WEFT_EPIPE     = -17, /* send on a closed channel */
-  WEFT_EAGAIN    = -18  /* non-blocking select: no case was ready */
+  WEFT_OK = 0,
+#define WEFT__ERRNO_ENUM(name, value, text) WEFT_##name = value,
+  WEFT_ERRNO_MAP(WEFT__ERRNO_ENUM)
+#undef WEFT__ERRNO_ENUM
 };
 
 /* A static string describing an error code ("unknown error" if none). */
@@ -472,10 +500,21 @@ void weft_dump(void);
  * scheduler, never inside a coroutine (weft_self() is 0 there, and
  * suspending calls return WEFT_ENOTCO), even for a spawn made by one. A
  * trap in the hook is a trap in the scheduler: the program fails. `detail` is
- * the wait kind for WEFT_EV_SUSPEND (0 weft_yield, 1 sleep, 2 join, 3 host
- * turn, 4 channel, 5 sync object or group, 6 JS call, 7 fetch, 8 body
- * read), the exit code for WEFT_EV_EXIT, else 0. A NULL hook removes it. */
+ * the wait kind (WEFT_WAIT_*) for WEFT_EV_SUSPEND, the exit code for
+ * WEFT_EV_EXIT, else 0. A NULL hook removes it. */
 enum { WEFT_EV_SPAWN, WEFT_EV_SUSPEND, WEFT_EV_RESUME, WEFT_EV_EXIT };
+/* What a suspended coroutine waits for. New kinds are added at the end. */
+enum {
+  WEFT_WAIT_YIELD,     /* weft_yield: its next turn */
+  WEFT_WAIT_SLEEP,     /* weft_sleep and libc's sleeps */
+  WEFT_WAIT_JOIN,      /* weft_join */
+  WEFT_WAIT_HOST_TURN, /* weft_yield_host */
+  WEFT_WAIT_CHANNEL,   /* channel send, receive, select; generators */
+  WEFT_WAIT_SYNC,      /* mutex, semaphore, event, wait group, group */
+  WEFT_WAIT_JS_CALL,   /* weft_call, weft_args_yield */
+  WEFT_WAIT_FETCH,     /* weft_fetch */
+  WEFT_WAIT_BODY       /* weft_response_read */
+};
 typedef void (*weft_hook)(int event, weft_id id, int detail, void *ctx);
 void weft_set_hook(weft_hook hook, void *ctx);
 
