@@ -77,14 +77,14 @@ cmp -s "$OUT/lib/emscripten-version.new" "$OUT/lib/emscripten-version" 2>/dev/nu
   mv "$OUT/lib/emscripten-version.new" "$OUT/lib/emscripten-version"
 rm -f "$OUT/lib/emscripten-version.new"
 objs=()
-for src in runtime/src/*.c; do
-  obj=$OUT/obj/$(basename "${src%.c}").o
+for src in runtime/src/*/*.c; do
+  obj=$OUT/obj/$(basename "$(dirname "$src")")-$(basename "${src%.c}").o
   objs+=("$obj")
-  if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ -n "$(find runtime/src/*.h runtime/include -newer "$obj")" ]; then
+  if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ -n "$(find runtime/src runtime/include -name '*.h' -newer "$obj")" ]; then
     "$EMCC" "${CFLAGS[@]}" -c "$src" -o "$obj"
   fi
 done
-if [ ! -f "$LIB" ] || [ -n "$(find "${objs[@]}" -newer "$LIB")" ]; then
+if [ ! -f "$LIB" ] || [ -n "$(find "${objs[@]}" -newer "$LIB")" ] || [ "$("$EMAR" t "$LIB" 2>/dev/null | sort)" != "$(for o in "${objs[@]}"; do basename "$o"; done | sort)" ]; then
   rm -f "$LIB"
   "$EMAR" rcs "$LIB" "${objs[@]}"
 fi

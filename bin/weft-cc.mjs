@@ -85,6 +85,7 @@ export function prebuiltLibrary(version, env = process.env) {
  */
 export const neverSuspends = ['weft__boot', 'weft__tick', 'weft__timer_fired', 'weft__settle',
   'weft__invoke', 'weft__recover', 'weft__stall', 'weft__halt', 'sched_spawn', 'sched_finish', 'sched_event',
+  'sched_interrupt', 'sched_unlink', 'wait_describe',
   'registry_each', 'weft_spawn',
   'weft_get_stats', 'dynCall_*', 'legalstub$dynCall_*',
   'fflush', '__fwritex', '__towrite', '__toread', '__shgetc', '__uflow', 'puts', 'printf_core',
@@ -126,7 +127,7 @@ export function parseArgs(argv) {
 export function emccArgs(o) {
   const optimized = o.rest.some((a) => /^-O[0-3sz]$/.test(a));
   const inputs = o.runtimeSrc || !o.lib
-    ? readdirSync(join(root, 'runtime/src')).filter((f) => f.endsWith('.c')).sort().map((f) => join(root, 'runtime/src', f))
+    ? readdirSync(join(root, 'runtime/src'), { recursive: true }).filter((f) => f.endsWith('.c')).sort().map((f) => join(root, 'runtime/src', f))
     : [o.lib];
   const remove = [...neverSuspends, ...o.remove];
   const add = [...(o.lean ? [...runtimeSuspends, ...o.suspends] : []), ...o.add];

@@ -64,7 +64,7 @@ test('weft-cc checks the Emscripten it runs: EMCC names it, and one older than 3
   const flags = spawnSync(process.execPath, [cc, '--print-flags', source, '-o', 'x.mjs'],
     { encoding: 'utf8', cwd: dir, env: { ...process.env, EMCC: other, WEFT_LIB: '' } });
   assert.equal(flags.status, 0, flags.stderr);
-  assert.match(flags.stdout, /other-emcc .*runtime\/src\/sched\.c/);
+  assert.match(flags.stdout, /other-emcc .*runtime\/src\/core\/sched\.c/);
   assert.doesNotMatch(flags.stdout, /libweft\.a/);
 });
 

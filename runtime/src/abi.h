@@ -97,7 +97,8 @@
 #define WEFT_NEVER_SUSPENDS(XX)                                                                  \
   XX("weft__boot") XX("weft__tick") XX("weft__timer_fired") XX("weft__settle")                   \
   XX("weft__invoke") XX("weft__recover") XX("weft__stall") XX("weft__halt")                      \
-  XX("sched_spawn") XX("sched_finish") XX("sched_event") XX("registry_each") XX("weft_spawn")    \
+  XX("sched_spawn") XX("sched_finish") XX("sched_event") XX("sched_interrupt") XX("sched_unlink")\
+  XX("wait_describe") XX("registry_each") XX("weft_spawn")                                       \
   XX("weft_get_stats") XX("dynCall_*") XX("legalstub$dynCall_*")                                 \
   XX("fflush") XX("__fwritex") XX("__towrite") XX("__toread") XX("__shgetc") XX("__uflow")       \
   XX("puts") XX("printf_core") XX("__vfprintf_internal") XX("pop_arg") XX("fclose")              \

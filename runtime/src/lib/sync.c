@@ -12,20 +12,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "host.h"
-#include "internal.h"
+#include "lib.h"
+
+/* The wait: in the object's queue until a release hands it over. */
+static void abort_sync(weft_co *co, void *q, bool final) { co_queue_remove(&((sync_q *)q)->q, co); }
+
+static void describe_sync(const weft_co *co, const void *q, char *buf, size_t n) {
+  snprintf(buf, n, "%s %p", ((const sync_q *)q)->kind, q);
+}
+
+static const weft_wait_ops sync_wait_ops = {WEFT_WAIT_SYNC, false, WEFT_ETIMEDOUT, abort_sync, describe_sync};
 
 int sync_wait(sync_q *s) {
-  co_list_push(&s->q, S.current);
-  return sched_block(WAIT_SYNC, s);
+  co_queue_push(&s->q, sched_current());
+  return sched_block(&sync_wait_ops, s, INFINITY);
 }
 
-void sync_wake(sync_q *s, int value) {
-  weft_co *co = s->q.head;
-  co_list_remove(&s->q, co); /* sched_make_ready links it into the run queue */
-  sched_make_ready(co, value);
-  if (!S.in_tick) weft_host_wake();
-}
+void sync_wake(sync_q *s, int value) { sched_wake(co_queue_pop(&s->q), value); }
 
 /* Free a synchronization object nobody holds or waits on. */
 static int free_idle(void *obj, const sync_q *q, int held) {
@@ -55,22 +58,19 @@ weft_mutex *weft_mutex_new(void) {
 }
 
 /* The holder finished (or was stopped) without unlocking. */
-static bool holder_gone(const weft_mutex *m) {
-  weft_co *h = registry_get(m->owner);
-  return !h || h->state == CO_DONE;
-}
+static bool holder_gone(const weft_mutex *m) { return !co_alive(m->owner); }
 
 /* Name the holder for the deadlock report and weft_list. */
 static void describe_holder(weft_mutex *m) {
-  weft_co *h = registry_get(m->owner);
-  snprintf(m->what, sizeof m->what, "mutex held by #%d \"%s\" at", m->owner, h ? co_name(h) : "?");
+  const char *name = weft_name(m->owner);
+  snprintf(m->what, sizeof m->what, "mutex held by #%d \"%s\" at", m->owner, name ? name : "?");
 }
 
 int weft_mutex_lock(weft_mutex *m) {
-  int err = sched_check_current();
+  int err = sched_check();
   if (err) return err;
   if (!m) return WEFT_EINVAL;
-  weft_id self = S.current->id;
+  weft_id self = weft_self();
   if (m->owner == self) return WEFT_EDEADLK;
   if (!m->owner) {
     m->owner = self;
@@ -85,9 +85,9 @@ int weft_mutex_lock(weft_mutex *m) {
 }
 
 int weft_mutex_unlock(weft_mutex *m) {
-  if (!m || !S.current || m->owner != S.current->id) return WEFT_EINVAL;
+  if (!m || !weft_self() || m->owner != weft_self()) return WEFT_EINVAL;
   weft_co *next = m->waiters.q.head; /* straight to the first waiter */
-  m->owner = next ? next->id : 0;
+  m->owner = next ? co_id(next) : 0;
   if (next) {
     sync_wake(&m->waiters, 0);
     if (m->waiters.q.n) describe_holder(m);
@@ -114,7 +114,7 @@ weft_sem *weft_sem_new(int count) {
 }
 
 int weft_sem_acquire(weft_sem *s) {
-  int err = sched_check_current();
+  int err = sched_check();
   if (err) return err;
   if (!s) return WEFT_EINVAL;
   if (s->count > 0 && !s->waiters.q.n) {
@@ -158,7 +158,7 @@ int weft_event_clear(weft_event *e) {
 }
 
 int weft_event_wait(weft_event *e) {
-  int err = sched_check_current();
+  int err = sched_check();
   if (err) return err;
   if (!e) return WEFT_EINVAL;
   return e->set ? 0 : sync_wait(&e->waiters);
@@ -188,7 +188,7 @@ int weft_waitgroup_add(weft_waitgroup *w, int n) {
 int weft_waitgroup_done(weft_waitgroup *w) { return weft_waitgroup_add(w, -1); }
 
 int weft_waitgroup_wait(weft_waitgroup *w) {
-  int err = sched_check_current();
+  int err = sched_check();
   if (err) return err;
   if (!w) return WEFT_EINVAL;
   return w->count == 0 ? 0 : sync_wait(&w->waiters);

@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "internal.h"
+#include "lib.h"
 
 void emscripten_thread_sleep(double ms); /* Emscripten's busy wait */
 
@@ -47,7 +47,7 @@ int __clock_nanosleep(clockid_t clk, int flags, const struct timespec *req, stru
     ms -= to_ms(&now);
     if (ms <= 0) return 0;
   }
-  if (!S.current) {
+  if (!weft_self()) {
     emscripten_thread_sleep(ms);
     return 0;
   }
@@ -56,7 +56,7 @@ int __clock_nanosleep(clockid_t clk, int flags, const struct timespec *req, stru
   if (rc == 0) return 0;
   if (rc == WEFT_ECANCELED || rc == WEFT_ETIMEDOUT) {
     /* Interrupted, as by a signal: say by what, and how long was left. */
-    host_set_error(S.current, strdup(weft_strerror(rc)));
+    report_error(rc, "%s", weft_strerror(rc));
     if (rem && !(flags & TIMER_ABSTIME)) from_ms(rem, until - weft_now());
     return EINTR;
   }
@@ -69,13 +69,13 @@ int clock_nanosleep(clockid_t clk, int flags, const struct timespec *req, struct
 
 /* Yields to every other ready coroutine; 0 outside any coroutine too. */
 int sched_yield(void) {
-  if (S.current) weft_yield();
+  if (weft_self()) weft_yield();
   return 0;
 }
 
 /* Emscripten's own sleep, which would unwind through Emscripten's
  * Asyncify state and corrupt weft's: here it is weft_sleep(). */
 void emscripten_sleep(unsigned ms) {
-  if (S.current) weft_sleep((double)ms);
+  if (weft_self()) weft_sleep((double)ms);
   else emscripten_thread_sleep((double)ms);
 }

@@ -4,7 +4,7 @@
  * and introspection look ids up; the switch path never does.
  */
 #include <stdlib.h>
-#include "internal.h"
+#include "kernel.h"
 
 static weft_co **tab;
 static uint32_t cap, used; /* cap is a power of two, used <= cap / 2 */

@@ -1,38 +1,69 @@
 /*
- * report.c — words for what went wrong: error strings, the message printed
- * when a coroutine is stopped by a fatal error, and the deadlock report
- * that lists every blocked coroutine and what it waits for.
+ * report.c — words for what went wrong: error strings, each coroutine's
+ * weft_last_error(), the message printed when a coroutine is stopped by a
+ * fatal error, and the deadlock report and weft_list, which say what every
+ * blocked coroutine waits for (in its wait's own words).
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "host.h"
-#include "internal.h"
+#include "kernel.h"
 
 const char *weft_strerror(int err) {
   switch (err) {
   case WEFT_OK: return "success";
-  case WEFT_EINVAL: return "invalid argument";
-  case WEFT_ENOMEM: return "out of memory";
-  case WEFT_ENOTCO: return "suspending call made outside any coroutine";
-  case WEFT_ESRCH: return "not found (no such coroutine, export, header or index)";
-  case WEFT_EJOINED: return "coroutine already joined or detached";
-  case WEFT_EBUSY: return "busy: already being joined, or waited on";
-  case WEFT_EDEADLK: return "deadlock: the wait could never end";
-  case WEFT_ESAVEAREA: return "coroutine stack did not fit its save area";
-  case WEFT_ESTACK: return "coroutine overflowed its C stack";
-  case WEFT_EHOST: return "JS exception or wasm trap in a coroutine";
-  case WEFT_ECANCELED: return "cancelled";
-  case WEFT_ETIMEDOUT: return "deadline or timeout expired";
-  case WEFT_EJS: return "host function threw or its promise rejected";
-  case WEFT_EHANDLE: return "stale, freed or forged handle";
-  case WEFT_ENET: return "network error";
-  case WEFT_ECLOSED: return "closed: read after the end, or channel closed and drained";
-  case WEFT_EPIPE: return "send on a closed channel";
-  case WEFT_EAGAIN: return "nothing ready (non-blocking select)";
+#define WEFT__ERRNO_TEXT(name, value, text) case WEFT_##name: return text;
+  WEFT_ERRNO_MAP(WEFT__ERRNO_TEXT)
+#undef WEFT__ERRNO_TEXT
   default: return "unknown error";
   }
 }
+
+/* ---- weft_last_error ------------------------------------------------------ */
+
+/* When not even a message fits in memory, this one stands in (never freed). */
+static char no_room[] = "weft: out of memory (the error's own message did not fit either)";
+/* weft_last_error() outside any coroutine: the last such failure's. */
+static const char *outside_error = "";
+
+static void set_error(weft_co *co, char *msg) {
+  if (co->errmsg != no_room) free(co->errmsg);
+  co->errmsg = msg;
+}
+
+void report_clear_error(weft_co *co) { set_error(co, NULL); }
+
+void report_set_error(char *msg) {
+  if (S.current) set_error(S.current, msg);
+  else free(msg);
+}
+
+int report_error(int err, const char *fmt, ...) {
+  if (!S.current) { /* no coroutine to keep it: a fixed text */
+    outside_error = err == WEFT_ENOTCO ? "weft: a suspending call was made outside any coroutine" : weft_strerror(err);
+    return err;
+  }
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  char *msg = n >= 0 ? malloc((size_t)n + 1) : NULL;
+  if (msg) {
+    va_start(ap, fmt);
+    vsnprintf(msg, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+  }
+  set_error(S.current, msg ? msg : no_room);
+  return err;
+}
+
+const char *weft_last_error(void) {
+  if (!S.current) return outside_error;
+  return S.current->errmsg ? S.current->errmsg : "";
+}
+
+/* ---- faults and waits ------------------------------------------------------- */
 
 /* Printed at once; kept in co->fault for whoever takes the failure (or,
  * when no one does, for the message that fails the program). */
@@ -43,36 +74,9 @@ void report_fatal(weft_co *co, int err, const char *detail) {
   if (!co->fault) co->fault = strdup(what);
 }
 
-static const char *const wait_names[WAIT_KINDS] = {
-  [WAIT_NONE] = "nothing", [WAIT_SLEEP] = "sleep", [WAIT_JOIN] = "join",
-  [WAIT_HOST] = "host turn", [WAIT_BODY] = "a response body chunk",
-};
-
-const char *wait_describe(const weft_co *co, char *buf, size_t n) {
-  const weft_co *target = co->wait_obj;
-  switch (co->wait) {
-  case WAIT_SLEEP:
-    if (co->heap_index < 0) snprintf(buf, n, "sleep forever");
-    else snprintf(buf, n, "sleep until %.1f ms (in %.1f ms)", co->deadline, co->deadline - weft_now());
-    break;
-  case WAIT_JOIN:
-    snprintf(buf, n, "join of #%d \"%s\"", target->id, co_name((weft_co *)target));
-    break;
-  case WAIT_CHAN:
-    chan_describe(co, buf, n);
-    break;
-  case WAIT_SYNC:
-    snprintf(buf, n, "%s %p", ((const sync_q *)co->wait_obj)->kind, co->wait_obj);
-    break;
-  case WAIT_JS_CALL:
-    snprintf(buf, n, "JS call %.80s", co->what);
-    break;
-  case WAIT_FETCH:
-    snprintf(buf, n, "fetch %.80s", co->what);
-    break;
-  default:
-    snprintf(buf, n, "%s", wait_names[co->wait]);
-  }
+__attribute__((noinline)) const char *wait_describe(const weft_co *co, char *buf, size_t n) {
+  if (co->wait) co->wait->describe(co, co->wait_obj, buf, n);
+  else snprintf(buf, n, "nothing");
   return buf;
 }
 

@@ -2,18 +2,22 @@
  * timer.c — sleeping coroutines in a binary min-heap ordered by deadline
  * (FIFO among equal deadlines): O(log n) insert and removal, O(1) earliest.
  *
- * However many coroutines sleep, the host has at most one timer armed, for
- * the earliest deadline; timer_sync_host() re-arms or clears it when that
- * deadline changes, at the end of each tick (and clears it at once when the
- * last sleeper leaves). Deadlines that are already due
- * are handled inside the tick and never cost a host timer. An infinite
- * deadline is no deadline: such a waiter stays out of the heap, so that a
- * program whose coroutines all wait forever is seen as a deadlock.
+ * Every wait with a deadline is here (a sleep, a select's timeout, any wait
+ * inside a deadline scope), not only sleeps.
+ *
+ * However many there are, the host has at most one timer armed, for the
+ * earliest deadline; `armed` is the one record of it. timer_sync_host(),
+ * at the end of each tick, re-arms it when that deadline changed, asks for
+ * an immediate tick instead when it is already due (a slice ended first),
+ * and clears it when the heap is empty; removing the last member clears
+ * it at once. An infinite deadline is no deadline: such a waiter stays out
+ * of the heap, so that a program whose coroutines all wait forever is
+ * seen as a deadlock.
  */
 #include <math.h>
 #include <stdlib.h>
-#include "host.h"
-#include "internal.h"
+#include <stdio.h>
+#include "kernel.h"
 
 #define HOST_TIMER_MAX 2147483647.0 /* setTimeout's largest delay */
 
@@ -89,22 +93,21 @@ void timer_remove(weft_co *co) {
 
 uint32_t timer_count(void) { return count; }
 
-/* Due sleepers go to the front of the run queue, in deadline order: a
+/* Due waiters go to the front of the run queue, in deadline order: a
  * timer's lateness should not grow with the number of ready coroutines.
- * Sleepers an earlier call queued there and that have not run yet (a
- * slice ended first) stay ahead of them: their deadlines came first. */
+ * Those an earlier call queued there and that have not run yet (a slice
+ * ended first) stay ahead of them: their deadlines came first. */
 int timer_fire_due(double now) {
-  co_list due = {0};
+  co_queue due = {0};
   while (count && heap[0]->deadline <= now) {
     weft_co *co = heap[0];
-    /* A sleep ends normally unless its scope's deadline came first. */
-    sched_interrupt(co, co->wait == WAIT_SLEEP && co->deadline < co->limit ? 0 : WEFT_ETIMEDOUT);
-    co_list_remove(&S.ready, co);
-    co_list_push(&due, co);
+    /* The wait's own deadline (a sleep's end, a select's timeout) unless
+     * its scope's came first. */
+    sched_interrupt(co, co->deadline < co->limit ? co->wait->on_deadline : WEFT_ETIMEDOUT, &due);
   }
   int n = (int)due.n;
   weft_co *last = due.tail;
-  co_list_insert_after(&S.ready, S.timed_tail, &due);
+  co_queue_insert_after(&S.ready, S.timed_tail, &due);
   if (n) S.timed_tail = last;
   return n;
 }
@@ -118,26 +121,39 @@ void timer_sync_host(void) {
   if (want == armed) return;
   armed = want;
   if (!count) {
-    S.st.host_timers = 0;
     weft_host_timer(-1);
     return;
   }
   double delay = want - weft_now();
   weft_host_timer(delay < 0 ? 0 : delay > HOST_TIMER_MAX ? HOST_TIMER_MAX : delay);
-  S.st.host_timers = 1;
 }
 
-void timer_host_fired(void) {
-  armed = INFINITY;
-  S.st.host_timers = 0;
+void timer_host_fired(void) { armed = INFINITY; }
+
+bool timer_armed(void) { return armed != INFINITY; }
+
+/* ---- sleep: the kernel's own wait ------------------------------------------
+ * Its record is NULL for a sleep with a deadline, FOREVER for one without
+ * (infinite ms and no scope): only a cancel ends that one. */
+#define FOREVER ((void *)1)
+
+static void abort_sleep(weft_co *co, void *obj, bool final) {
+  if (obj == FOREVER) S.forever--;
 }
+
+static void describe_sleep(const weft_co *co, const void *obj, char *buf, size_t n) {
+  if (obj == FOREVER) snprintf(buf, n, "sleep forever");
+  else snprintf(buf, n, "sleep until %.1f ms (in %.1f ms)", co->deadline, co->deadline - weft_now());
+}
+
+static const weft_wait_ops sleep_wait = {WEFT_WAIT_SLEEP, false, 0, abort_sleep, describe_sleep};
 
 int weft_sleep(double ms) {
-  int err = sched_check_current();
+  int err = sched_check();
   if (err) return err;
   if (!(ms >= 0)) return WEFT_EINVAL;
-  double until = weft_now() + ms, limit = S.current->limit, at = until < limit ? until : limit;
-  if (at == INFINITY) S.forever++; /* only a cancel ends it */
-  else if ((err = timer_insert(S.current, at))) return err;
-  return sched_block(WAIT_SLEEP, NULL);
+  double until = weft_now() + ms;
+  bool forever = until == INFINITY && S.current->limit == INFINITY;
+  if (forever) S.forever++;
+  return sched_block(&sleep_wait, forever ? FOREVER : NULL, until);
 }

@@ -10,11 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "host.h"
-#include "internal.h"
 
-#define READ_PENDING (-1000) /* weft_host_response_read: nothing buffered yet */
-
-enum { TEXT_STATUS, TEXT_HEADER, TEXT_HEADER_AT };
 
 /* An op's status, or on success the int it produced (a response handle). */
 static int take_status(int op, int status) {
@@ -25,20 +21,20 @@ static int take_status(int op, int status) {
 }
 
 int weft_fetch(const char *url, const weft_fetch_opts *opts, weft_response *out) {
-  int err = sched_check_current();
-  if (err) return host_fail(err, "weft_fetch(\"%.200s\"): %s", url ? url : "NULL", weft_strerror(err));
-  if (!url) return host_fail(WEFT_EINVAL, "weft_fetch: the URL is NULL");
-  if (!out) return host_fail(WEFT_EINVAL, "weft_fetch(\"%.200s\"): the response pointer (out) is NULL", url);
+  int err = sched_check();
+  if (err) return report_error(err, "weft_fetch(\"%.200s\"): %s", url ? url : "NULL", weft_strerror(err));
+  if (!url) return report_error(WEFT_EINVAL, "weft_fetch: the URL is NULL");
+  if (!out) return report_error(WEFT_EINVAL, "weft_fetch(\"%.200s\"): the response pointer (out) is NULL", url);
   weft_fetch_opts o = opts ? *opts : (weft_fetch_opts){0};
   int op = host_op_begin();
-  if (op < 0) return host_fail(op, "weft_fetch(\"%.200s\"): out of memory", url);
+  if (op < 0) return report_error(op, "weft_fetch(\"%.200s\"): out of memory", url);
   err = weft_host_fetch(op, url, o.method ? o.method : "GET", o.headers, o.body, o.body_len,
                         o.timeout_ms, o.signal);
   /* Refused before it started (bad URL, options or handle): the host has
    * the message ready. Otherwise wait for the response's headers. */
-  int r = err < 0 ? take_status(op, 0) : take_status(op, host_op_wait(op, WAIT_FETCH, url));
+  int r = err < 0 ? take_status(op, 0) : take_status(op, host_op_wait(op, OP_FETCH, url));
   if (r < 0) {
-    if (!*weft_last_error()) host_fail(r, "weft_fetch(\"%.200s\"): %s", url, weft_strerror(r));
+    if (!*weft_last_error()) report_error(r, "weft_fetch(\"%.200s\"): %s", url, weft_strerror(r));
     return r;
   }
   *out = r;
@@ -48,27 +44,27 @@ int weft_fetch(const char *url, const weft_fetch_opts *opts, weft_response *out)
 int weft_response_status(weft_response r) { return weft_host_response_status(r); }
 
 int weft_response_status_text(weft_response r, char *buf, size_t cap) {
-  return weft_host_response_text(r, TEXT_STATUS, NULL, 0, buf, cap, NULL, 0);
+  return weft_host_response_text(r, WEFT_ABI_TEXT_STATUS, NULL, 0, buf, cap, NULL, 0);
 }
 
 int weft_response_header(weft_response r, const char *name, char *buf, size_t cap) {
   if (!name) return WEFT_EINVAL;
-  return weft_host_response_text(r, TEXT_HEADER, name, 0, buf, cap, NULL, 0);
+  return weft_host_response_text(r, WEFT_ABI_TEXT_HEADER, name, 0, buf, cap, NULL, 0);
 }
 
 int weft_response_header_at(weft_response r, int i, char *name, size_t name_cap, char *value,
                             size_t value_cap) {
-  return weft_host_response_text(r, TEXT_HEADER_AT, NULL, i, name, name_cap, value, value_cap);
+  return weft_host_response_text(r, WEFT_ABI_TEXT_HEADER_AT, NULL, i, name, name_cap, value, value_cap);
 }
 
 static long read_failed(weft_response r, long err, const void *buf, size_t cap) {
   switch (err) {
-  case WEFT_EHANDLE: return host_fail(WEFT_EHANDLE, "weft_response_read: handle %d is not a live response", r);
-  case WEFT_ECLOSED: return host_fail(WEFT_ECLOSED, "weft_response_read: read again after the end of the body");
+  case WEFT_EHANDLE: return report_error(WEFT_EHANDLE, "weft_response_read: handle %d is not a live response", r);
+  case WEFT_ECLOSED: return report_error(WEFT_ECLOSED, "weft_response_read: read again after the end of the body");
   case WEFT_EINVAL:
-    return host_fail(WEFT_EINVAL, "weft_response_read: the buffer (%zu bytes at %p) lies outside the program's memory",
+    return report_error(WEFT_EINVAL, "weft_response_read: the buffer (%zu bytes at %p) lies outside the program's memory",
                      cap, buf);
-  default: return host_fail((int)err, "weft_response_read: %s", weft_strerror((int)err));
+  default: return report_error((int)err, "weft_response_read: %s", weft_strerror((int)err));
   }
 }
 
@@ -76,22 +72,22 @@ static long read_failed(weft_response r, long err, const void *buf, size_t cap) 
  * for the next chunk, and the copy happens when this coroutine runs again
  * (another coroutine reading the same body may have taken it: then wait again). */
 long weft_response_read(weft_response r, void *buf, size_t cap) {
-  int err = sched_check_current();
-  if (err) return host_fail(err, "weft_response_read: %s", weft_strerror(err));
-  if (!buf || !cap) return host_fail(WEFT_EINVAL, "weft_response_read: %s", buf ? "cap is 0" : "the buffer is NULL");
+  int err = sched_check();
+  if (err) return report_error(err, "weft_response_read: %s", weft_strerror(err));
+  if (!buf || !cap) return report_error(WEFT_EINVAL, "weft_response_read: %s", buf ? "cap is 0" : "the buffer is NULL");
   if (cap > LONG_MAX) cap = LONG_MAX; /* the count must fit the result */
   for (;;) {
     long n = weft_host_response_read(r, 0, buf, cap);
     if (n >= 0) return n;
-    if (n != READ_PENDING) return read_failed(r, n, buf, cap);
+    if (n != WEFT_ABI_READ_PENDING) return read_failed(r, n, buf, cap);
     int op = host_op_begin();
-    if (op < 0) return host_fail(op, "weft_response_read: out of memory");
+    if (op < 0) return report_error(op, "weft_response_read: out of memory");
     n = weft_host_response_read(r, op, buf, cap);
-    if (n != READ_PENDING) { /* no op was started after all */
+    if (n != WEFT_ABI_READ_PENDING) { /* no op was started after all */
       host_op_end(op);
       return read_failed(r, n, buf, cap);
     }
-    err = take_status(op, host_op_wait(op, WAIT_BODY, NULL));
+    err = take_status(op, host_op_wait(op, OP_BODY, NULL));
     if (err < 0) {
       if (!*weft_last_error()) read_failed(r, err, buf, cap);
       return err;
@@ -102,10 +98,10 @@ long weft_response_read(weft_response r, void *buf, size_t cap) {
 /* Read everything into one block, growing it only when a full block turns
  * out not to be the end (a small read is tried first). */
 int weft_response_body(weft_response r, void **data, size_t *len) {
-  if (!data || !len) return host_fail(WEFT_EINVAL, "weft_response_body: %s is NULL", data ? "len" : "data");
+  if (!data || !len) return report_error(WEFT_EINVAL, "weft_response_body: %s is NULL", data ? "len" : "data");
   size_t cap = 64 * 1024, used = 0;
   char *buf = malloc(cap);
-  if (!buf) return host_fail(WEFT_ENOMEM, "weft_response_body: out of memory");
+  if (!buf) return report_error(WEFT_ENOMEM, "weft_response_body: out of memory");
   for (;;) {
     char peek[1024];
     int full = used == cap;
@@ -121,7 +117,7 @@ int weft_response_body(weft_response r, void **data, size_t *len) {
       char *bigger = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
       if (!bigger) {
         free(buf);
-        return host_fail(WEFT_ENOMEM, "weft_response_body: no memory for a body of more than %zu bytes", cap);
+        return report_error(WEFT_ENOMEM, "weft_response_body: no memory for a body of more than %zu bytes", cap);
       }
       buf = bigger;
       cap *= 2;

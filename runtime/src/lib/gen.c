@@ -4,7 +4,7 @@
  * chain stays frozen between values, however deep the weft_gen_yield.
  */
 #include <stdlib.h>
-#include "internal.h"
+#include "lib.h"
 
 struct weft_gen {
   weft_chan *ch;
@@ -15,8 +15,8 @@ struct weft_gen {
 
 /* However the producer ends (returning, cancelled, or stopped by a fault),
  * the consumer's next weft_gen_next gives WEFT_ECLOSED. */
-static void producer_exited(weft_co *co) {
-  weft_gen *g = co->gen;
+static void producer_exited(void *ctx, weft_id id, int err, void *result) {
+  weft_gen *g = ctx;
   g->done = 1;
   weft_chan_close(g->ch);
   if (g->orphaned) {
@@ -33,28 +33,28 @@ weft_gen *weft_gen_new(weft_fn fn, void *arg, size_t elem_size) {
     return NULL;
   }
   int err;
-  weft_co *co = sched_spawn(fn, arg, &(weft_opts){.name = "generator", .flags = WEFT_DETACHED}, &err);
+  /* weft_gen_yield finds g as the producer's owner context. */
+  weft_co *co = sched_spawn(fn, arg, &(weft_opts){.name = "generator", .flags = WEFT_DETACHED}, producer_exited, g, 0,
+                            &err);
   if (!co) {
     weft_chan_free(g->ch);
     free(g);
     return NULL;
   }
-  co->gen = g; /* weft_gen_yield finds it here */
-  co->on_exit = producer_exited;
-  g->producer = co->id;
+  g->producer = co_id(co);
   return g;
 }
 
 int weft_gen_next(weft_gen *g, void *out) {
   if (!g) return WEFT_EINVAL;
   /* The producer would wait for a value only it can yield. */
-  if (S.current && S.current->gen == g) return WEFT_EDEADLK;
+  if (sched_owner(producer_exited) == g) return WEFT_EDEADLK;
   return weft_chan_recv(g->ch, out);
 }
 
 int weft_gen_yield(const void *value) {
-  weft_gen *g = S.current ? S.current->gen : NULL;
-  if (!g) return S.current ? WEFT_EINVAL : WEFT_ENOTCO;
+  weft_gen *g = sched_owner(producer_exited);
+  if (!g) return sched_current() ? WEFT_EINVAL : WEFT_ENOTCO;
   int rc = weft_chan_send(g->ch, value);
   return rc == WEFT_EPIPE ? WEFT_ECANCELED : rc;
 }

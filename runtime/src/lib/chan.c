@@ -3,19 +3,19 @@
  * elements plus two queues of waiters. A waiter is one case of a blocked
  * coroutine (a plain send or receive is a select with one case), with a
  * heap slot for its element: values in transit never touch a suspended
- * coroutine's stack, so compact coroutines are safe. Whoever completes a
- * waiter removes all of that coroutine's waiters and makes it ready with
- * the index of the case that fired. From then on nothing refers to the
- * channel: the resumed coroutine copies its value out of its own slot, so
- * the channel may be freed before it runs.
+ * coroutine's stack, so compact coroutines are safe. A blocked select's
+ * waiters are one heap block, its wait record; blocks are kept for reuse.
+ * Whoever completes a waiter removes all of that block's waiters and wakes
+ * the coroutine with the index of the case that fired. From then on
+ * nothing refers to the channel: the resumed coroutine copies its value
+ * out of its own slot, so the channel may be freed before it runs.
  */
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "host.h"
-#include "internal.h"
+#include "lib.h"
 
 /* Limits of weft_chan_new (weft.h): an element of at most 1 MiB, at most
  * 16 Mi of them buffered, and their product must fit in a size_t. */
@@ -24,7 +24,7 @@
 
 typedef struct waiter {
   struct waiter *next, *prev;
-  weft_co *co;
+  struct wait_block *block; /* the select it is a case of */
   weft_chan *ch;    /* NULL: a disabled case, never linked */
   char *buf;       /* the element: to send, or received */
   size_t elem;     /* its size, kept here so that resuming never reads ch */
@@ -35,6 +35,15 @@ typedef struct waiter {
 } waiter;
 
 typedef struct { waiter *head, *tail; } wait_queue;
+
+/* A blocked select: its coroutine, n waiters, then their element slots. */
+typedef struct wait_block {
+  struct wait_block *next_free;
+  weft_co *co;
+  size_t cap; /* bytes after the header */
+  int n;
+  waiter w[];
+} wait_block;
 
 struct weft_chan {
   size_t elem, cap, count, head;
@@ -58,42 +67,74 @@ static void wq_remove(wait_queue *q, waiter *w) {
   w->linked = 0;
 }
 
-/* ---- waiters of a blocked coroutine -------------------------------------- */
+/* ---- a blocked select: its waiters, kept in a reusable block -------------- */
 
-void chan_unlink(weft_co *co) {
-  for (int i = 0; i < co->nwaiters; i++) {
-    waiter *w = &co->waiters[i];
+#define POOL_MAX 64      /* free blocks kept */
+#define POOL_BYTES 1024  /* larger ones are freed at once */
+static wait_block *pool;
+static int pooled;
+
+static wait_block *block_get(size_t bytes) {
+  wait_block **p = &pool;
+  while (*p && (*p)->cap < bytes) p = &(*p)->next_free;
+  wait_block *b = *p;
+  if (b) {
+    *p = b->next_free;
+    pooled--;
+    return b;
+  }
+  b = malloc(sizeof *b + (bytes < 256 ? 256 : bytes));
+  if (b) b->cap = bytes < 256 ? 256 : bytes;
+  return b;
+}
+
+static void block_put(wait_block *b) {
+  if (pooled >= POOL_MAX || b->cap > POOL_BYTES) {
+    free(b);
+    return;
+  }
+  b->next_free = pool;
+  pool = b;
+  pooled++;
+}
+
+static void unlink_block(wait_block *b) {
+  for (int i = 0; i < b->n; i++) {
+    waiter *w = &b->w[i];
     if (w->linked) wq_remove(w->is_send ? &w->ch->sendq : &w->ch->recvq, w);
   }
 }
 
-void chan_release(weft_co *co) {
-  free(co->waiters);
-  co->waiters = NULL;
-  co->nwaiters = co->waiters_cap = 0;
+/* Cancelled, timed out or stopped: out of every channel's queue. The
+ * block is freed now if the coroutine will never run again, else when it
+ * resumes (in select_block). */
+static void abort_select(weft_co *co, void *b, bool final) {
+  unlink_block(b);
+  if (final) block_put(b);
 }
 
-/* Complete w's coroutine's wait: case w fired with `result`. */
-static void fire(waiter *w, int result) {
-  w->result = result;
-  if (w->linked) wq_remove(w->is_send ? &w->ch->sendq : &w->ch->recvq, w);
-  chan_unlink(w->co);
-  sched_make_ready(w->co, w->index);
-  if (!S.in_tick) weft_host_wake(); /* closed from JS-called code */
-}
-
-const char *chan_describe(const weft_co *co, char *buf, size_t n) {
+static void describe_select(const weft_co *co, const void *obj, char *buf, size_t n) {
+  const wait_block *b = obj;
   int active = 0;
-  for (int i = 0; i < co->nwaiters; i++) active += co->waiters[i].ch != NULL;
-  if (active == 1 && co->nwaiters == 1) {
-    const waiter *w = &co->waiters[0];
+  for (int i = 0; i < b->n; i++) active += b->w[i].ch != NULL;
+  if (active == 1 && b->n == 1) {
+    const waiter *w = &b->w[0];
     snprintf(buf, n, "%s on channel %p", w->is_send ? "send" : "receive", (void *)w->ch);
   } else if (active == 0) {
     snprintf(buf, n, "select over no channel"); /* only a cancel or deadline ends it */
   } else {
     snprintf(buf, n, "select over %d case%s", active, active == 1 ? "" : "s");
   }
-  return buf;
+}
+
+static const weft_wait_ops select_wait = {WEFT_WAIT_CHANNEL, false, WEFT_ETIMEDOUT, abort_select, describe_select};
+
+/* Complete w's select: case w fired with `result`. */
+static void fire(waiter *w, int result) {
+  w->result = result;
+  if (w->linked) wq_remove(w->is_send ? &w->ch->sendq : &w->ch->recvq, w);
+  unlink_block(w->block);
+  sched_wake(w->block->co, w->index);
 }
 
 /* ---- channels ---------------------------------------------------------------- */
@@ -185,12 +226,14 @@ static uint32_t next_random(void) {
 /* The suspending part of a select, apart so that Asyncify has little to
  * save: across the wait only `cases` is live here, and nothing in the
  * caller (it returns this function's value). */
-static __attribute__((noinline)) int select_block(weft_case *cases) {
-  int fired = sched_block(WAIT_CHAN, NULL);
-  if (fired < 0) return fired; /* cancelled or timed out: already unlinked */
-  waiter *w = &S.current->waiters[fired];
-  cases[fired].result = w->result;
-  if (!w->is_send && w->result == 0) memcpy(cases[fired].val, w->buf, w->elem);
+static __attribute__((noinline)) int select_block(weft_case *cases, wait_block *b, double until) {
+  int fired = sched_block(&select_wait, b, until);
+  if (fired >= 0) { /* else cancelled or timed out: already unlinked */
+    waiter *w = &b->w[fired];
+    cases[fired].result = w->result;
+    if (!w->is_send && w->result == 0) memcpy(cases[fired].val, w->buf, w->elem);
+  }
+  block_put(b);
   return fired;
 }
 
@@ -201,44 +244,33 @@ static size_t slot_size(const weft_case *c) { return c->ch ? (c->ch->elem + 7) &
  * without a channel gets a waiter that is never linked, so that waiter i
  * is still case i. */
 static int block_cases(weft_case *cases, int n, double timeout_ms) {
-  weft_co *co = S.current;
   size_t bytes;
   /* The block must not wrap around (4096 cases of a 1 MiB channel are
    * 2^32 bytes), and its size is kept in an int. */
   bool wraps = __builtin_mul_overflow((size_t)n, sizeof(waiter), &bytes);
   for (int i = 0; i < n && !wraps; i++) wraps = __builtin_add_overflow(bytes, slot_size(&cases[i]), &bytes);
   if (wraps || bytes > INT_MAX) return WEFT_EINVAL;
-  if (bytes > (size_t)co->waiters_cap) {
-    waiter *block = malloc(bytes);
-    if (!block) return WEFT_ENOMEM;
-    free(co->waiters);
-    co->waiters = block;
-    co->waiters_cap = (int)bytes;
-  }
-  char *slots = (char *)(co->waiters + n);
+  wait_block *b = block_get(bytes);
+  if (!b) return WEFT_ENOMEM;
+  b->co = sched_current();
+  b->n = n;
+  char *slots = (char *)(b->w + n);
   for (int i = 0; i < n; i++) {
-    waiter *w = &co->waiters[i];
-    *w = (waiter){.co = co, .ch = cases[i].ch, .buf = slots, .index = i, .is_send = cases[i].op == WEFT_SEND};
+    waiter *w = &b->w[i];
+    *w = (waiter){.block = b, .ch = cases[i].ch, .buf = slots, .index = i, .is_send = cases[i].op == WEFT_SEND};
     slots += slot_size(&cases[i]);
     if (!w->ch) continue;
     w->elem = w->ch->elem;
     if (w->is_send) memcpy(w->buf, cases[i].val, w->elem);
     wq_push(w->is_send ? &w->ch->sendq : &w->ch->recvq, w);
   }
-  co->nwaiters = n;
-  if (timeout_ms > 0 && timeout_ms != INFINITY) { /* an infinite timeout is none */
-    double until = weft_now() + timeout_ms;
-    int err = timer_insert(co, until < co->limit ? until : co->limit);
-    if (err) {
-      chan_unlink(co);
-      return err;
-    }
-  }
-  return select_block(cases);
+  /* An infinite timeout, or a negative one, is none. */
+  double until = timeout_ms > 0 && timeout_ms != INFINITY ? weft_now() + timeout_ms : INFINITY;
+  return select_block(cases, b, until);
 }
 
 int weft_select(weft_case *cases, int n, double timeout_ms) {
-  int err = sched_check_current();
+  int err = sched_check();
   if (err) return err;
   if ((!cases && n > 0) || n < 0 || isnan(timeout_ms)) return WEFT_EINVAL;
   /* A case without a channel is disabled (Go's nil channel): not checked. */
@@ -258,7 +290,7 @@ int weft_select(weft_case *cases, int n, double timeout_ms) {
 /* A plain send or receive: one case, no polling order, no timeout. */
 static int one(weft_chan *ch, int op, void *val) {
   if (!ch || !val) return WEFT_EINVAL;
-  int err = sched_check_current();
+  int err = sched_check();
   if (err) return err;
   weft_case c = {ch, op, val, 0};
   if (!try_case(&c)) {

@@ -4,9 +4,11 @@
  * coroutine and then hands control back to the JS event loop.
  *
  * The loop in weft__tick() is the "top-level loop" of the program: a
- * coroutine that waits records why (co->wait, co->wait_obj) and where it
- * can be found (timer heap, a join target, the host-wait list); whoever
- * ends the wait calls sched_make_ready() and the loop resumes it.
+ * coroutine that waits records what on (co->wait: the wait's operations,
+ * co->wait_obj: its record) and where it can be found (the timer heap, a
+ * join target, a channel's queue, a host op); whoever ends the wait calls
+ * sched_wake() and the loop resumes it. Waits the kernel does not own
+ * (core.h) are cancelled and described only through their operations.
  *
  * How a program ends, as in C and Go: returning from main (or exit()) ends
  * it, stopping the coroutines main's code started; a fault that nobody
@@ -20,8 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "host.h"
-#include "internal.h"
+#include "kernel.h"
 
 #define SLICE_MS    8.0           /* run at most this long before the host gets a turn */
 #define MAIN_STACK  (1024 * 1024) /* C stack of the coroutine running main() */
@@ -37,48 +38,43 @@ static weft_co *main_co(void) {
   return co && (co->flags & CO_MAIN) ? co : NULL;
 }
 
-/* ---- lists ------------------------------------------------------------- */
+/* ---- queues ------------------------------------------------------------ */
 
-void co_list_push(co_list *l, weft_co *co) {
+void co_queue_push(co_queue *q, weft_co *co) {
   co->next = NULL;
-  co->prev = l->tail;
-  if (l->tail) l->tail->next = co; else l->head = co;
-  l->tail = co;
-  l->n++;
+  co->prev = q->tail;
+  if (q->tail) q->tail->next = co; else q->head = co;
+  q->tail = co;
+  q->n++;
 }
 
-void co_list_remove(co_list *l, weft_co *co) {
-  if (co->prev) co->prev->next = co->next; else l->head = co->next;
-  if (co->next) co->next->prev = co->prev; else l->tail = co->prev;
+void co_queue_remove(co_queue *q, weft_co *co) {
+  if (co->prev) co->prev->next = co->next; else q->head = co->next;
+  if (co->next) co->next->prev = co->prev; else q->tail = co->prev;
   co->next = co->prev = NULL;
-  l->n--;
+  q->n--;
 }
 
-/* Move all of `in` (which ends empty) into `l` right after `at`, or before
- * its head when `at` is NULL. */
-void co_list_insert_after(co_list *l, weft_co *at, co_list *in) {
+void co_queue_insert_after(co_queue *q, weft_co *at, co_queue *in) {
   if (!in->head) return;
-  weft_co *next = at ? at->next : l->head;
+  weft_co *next = at ? at->next : q->head;
   in->head->prev = at;
   in->tail->next = next;
-  if (at) at->next = in->head; else l->head = in->head;
-  if (next) next->prev = in->tail; else l->tail = in->tail;
-  l->n += in->n;
-  *in = (co_list){0};
+  if (at) at->next = in->head; else q->head = in->head;
+  if (next) next->prev = in->tail; else q->tail = in->tail;
+  q->n += in->n;
+  *in = (co_queue){0};
 }
 
-weft_co *co_list_pop(co_list *l) {
-  weft_co *co = l->head;
-  if (co) co_list_remove(l, co);
+weft_co *co_queue_pop(co_queue *q) {
+  weft_co *co = q->head;
+  if (co) co_queue_remove(q, co);
   return co;
 }
 
 /* ---- waiting and waking ------------------------------------------------ */
 
-/* Whether the running coroutine may suspend now: WEFT_ENOTCO outside any
- * coroutine, WEFT_ECANCELED once cancelled, WEFT_ETIMEDOUT past the
- * deadline of its scope. Every suspending call starts with this. */
-int sched_check_current(void) {
+int sched_check(void) {
   weft_co *co = S.current;
   if (!co) return WEFT_ENOTCO;
   if (co->flags & CO_CANCELLED) return WEFT_ECANCELED;
@@ -86,29 +82,60 @@ int sched_check_current(void) {
   return 0;
 }
 
-/* Its sleep or deadline ends: out of the timer heap, or no longer one of
- * the sleepers without any deadline. */
-static void leave_timer(weft_co *co) {
-  if (co->heap_index >= 0) timer_remove(co);
-  else if (co->wait == WAIT_SLEEP && co->state == CO_BLOCKED) S.forever--;
+weft_co *sched_current(void) { return S.current; }
+weft_id co_id(const weft_co *co) { return co->id; }
+
+bool co_alive(weft_id id) {
+  weft_co *co = id > 0 ? registry_get(id) : NULL;
+  return co && co->state != CO_DONE;
 }
 
-void sched_make_ready(weft_co *co, int wake) {
-  leave_timer(co);
-  co->wait = WAIT_NONE;
+double sched_set_limit(double limit) {
+  double old = S.current->limit;
+  S.current->limit = limit;
+  return old;
+}
+
+/* The wait is over, however it ended: out of the timer heap, no longer
+ * counted among the external waits. */
+static void leave_wait(weft_co *co) {
+  if (co->heap_index >= 0) timer_remove(co);
+  if (co->wait && co->wait->external) S.external--;
+  co->wait = NULL;
   co->wait_obj = NULL;
+}
+
+static void make_ready(weft_co *co, int wake, co_queue *into) {
+  leave_wait(co);
   co->wake = wake;
   co->state = CO_READY;
-  co_list_push(&S.ready, co);
+  co_queue_push(into, co);
 }
 
-int sched_block(wait_kind why, void *obj) {
+/* The one place that asks the host for a tick when something became ready
+ * outside one (in code JS called: a spawn, a channel closed, a cancel...). */
+static void tick_soon(void) {
+  if (!S.in_tick) weft_host_wake();
+}
+
+void sched_wake(weft_co *co, int value) {
+  make_ready(co, value, &S.ready);
+  tick_soon();
+}
+
+void sched_wake_by_host(weft_co *co, int value) { make_ready(co, value, &S.ready); }
+
+int sched_block(const weft_wait_ops *ops, void *obj, double deadline) {
   weft_co *co = S.current;
   co->state = CO_BLOCKED;
-  co->wait = (uint16_t)why;
+  co->wait = ops;
   co->wait_obj = obj;
-  /* A deadline scope bounds every wait (a sleep already chose the earlier). */
-  if (co->limit != INFINITY && co->heap_index < 0 && timer_insert(co, co->limit)) {
+  if (ops->external) S.external++;
+  /* The wait's own deadline or its scope's, whichever comes first. */
+  double at = deadline < co->limit ? deadline : co->limit;
+  if (at != INFINITY && timer_insert(co, at)) { /* room was reserved at spawn: never */
+    ops->abort(co, obj, false);
+    leave_wait(co);
     co->state = CO_RUNNING;
     return WEFT_ENOMEM;
   }
@@ -116,25 +143,32 @@ int sched_block(wait_kind why, void *obj) {
 }
 
 /* Undo whatever a coroutine was waiting on; `final` if it will never run again. */
-static void unlink_wait(weft_co *co, bool final) {
-  leave_timer(co);
+static __attribute__((noinline)) void sched_unlink(weft_co *co, bool final) {
   if (co->state == CO_READY) {
     if (co == S.timed_tail) S.timed_tail = co->prev; /* the timer-woken run ends earlier */
-    co_list_remove(&S.ready, co);
+    co_queue_remove(&S.ready, co);
+  } else if (co->wait) {
+    co->wait->abort(co, co->wait_obj, final);
   }
-  else if (co->wait == WAIT_HOST) co_list_remove(&S.host_wait, co);
-  else if (co->wait == WAIT_JOIN) ((weft_co *)co->wait_obj)->joiner = NULL;
-  else if (co->wait == WAIT_CHAN) chan_unlink(co);
-  else if (co->wait == WAIT_SYNC) co_list_remove(&((sync_q *)co->wait_obj)->q, co);
-  else if (IS_HOST_OP(co->wait)) host_op_drop(co, final);
-  co->wait = WAIT_NONE;
-  co->wait_obj = NULL;
+  leave_wait(co);
 }
 
-void sched_interrupt(weft_co *co, int err) {
-  unlink_wait(co, false);
-  sched_make_ready(co, err);
+__attribute__((noinline)) void sched_interrupt(weft_co *co, int value, co_queue *into) {
+  if (co->wait) co->wait->abort(co, co->wait_obj, false);
+  make_ready(co, value, into);
 }
+
+/* ---- the kernel's own waits ------------------------------------------------ */
+
+static void abort_join(weft_co *co, void *target, bool final) { ((weft_co *)target)->joiner = NULL; }
+static void describe_join(const weft_co *co, const void *target, char *buf, size_t n) {
+  snprintf(buf, n, "join of #%d \"%s\"", ((const weft_co *)target)->id, co_name((weft_co *)target));
+}
+static const weft_wait_ops join_wait = {WEFT_WAIT_JOIN, false, WEFT_ETIMEDOUT, abort_join, describe_join};
+
+static void abort_turn(weft_co *co, void *obj, bool final) { co_queue_remove(&S.host_wait, co); }
+static void describe_turn(const weft_co *co, const void *obj, char *buf, size_t n) { snprintf(buf, n, "host turn"); }
+static const weft_wait_ops turn_wait = {WEFT_WAIT_HOST_TURN, false, WEFT_ETIMEDOUT, abort_turn, describe_turn};
 
 /* ---- life cycle -------------------------------------------------------- */
 
@@ -154,21 +188,20 @@ static weft_id failing; /* detached after a fault nobody took: fails the program
  * no joiner waits, and no group or JS caller hears of it. A coroutine
  * someone may still join keeps it until then, or until main returns. */
 static bool fault_untaken(const weft_co *co) {
-  return co->exit_err && !(co->flags & CO_STOPPED) && !co->joiner && !co->group &&
-         !(co->flags & CO_SUPERVISED);
+  return co->exit_err && !(co->flags & (CO_STOPPED | CO_TAKEN)) && !co->joiner;
 }
 
-void sched_finish(weft_co *co) {
-  unlink_wait(co, true);
+/* co has returned or was stopped. */
+static __attribute__((noinline)) void sched_finish(weft_co *co) {
+  sched_unlink(co, true);
   SCHED_EVENT(WEFT_EV_EXIT, co, co->exit_err);
   co->state = CO_DONE;
   switch_release(co);
-  chan_release(co);
-  host_set_error(co, NULL);
+  report_clear_error(co);
   S.live--;
-  if (co->on_exit) co->on_exit(co);
+  if (co->on_exit) co->on_exit(co->exit_ctx, co->id, co->exit_err, co->result);
   if (co->flags & CO_MAIN) main_finished(co);
-  else if (co->joiner) sched_make_ready(co->joiner, 0);
+  else if (co->joiner) sched_wake(co->joiner, 0);
   else if ((co->flags & WEFT_DETACHED) && fault_untaken(co)) fail_untaken(co);
   else if (co->flags & WEFT_DETACHED) reap(co);
 }
@@ -180,7 +213,8 @@ static weft_id next_id(void) {
   return S.last_id;
 }
 
-weft_co *sched_spawn(weft_fn fn, void *arg, const weft_opts *opts, int *err) {
+weft_co *sched_spawn(weft_fn fn, void *arg, const weft_opts *opts, co_exit_fn exited, void *ctx, unsigned flags,
+                     int *err) {
   weft_opts o = opts ? *opts : (weft_opts){0};
   if (!o.stack_size) o.stack_size = WEFT_DEFAULT_STACK;
   if (!fn || (o.flags & ~(WEFT_DETACHED | WEFT_COMPACT)) ||
@@ -197,7 +231,9 @@ weft_co *sched_spawn(weft_fn fn, void *arg, const weft_opts *opts, int *err) {
   memset(co, 0, sizeof *co);
   co->fn = fn;
   co->arg = arg;
-  co->flags = o.flags;
+  co->flags = o.flags | (flags & (CO_TAKEN | CO_JS_TREE));
+  co->on_exit = exited;
+  co->exit_ctx = ctx;
   co->heap_index = -1;
   co->limit = INFINITY;
   co->id = next_id();
@@ -212,19 +248,23 @@ weft_co *sched_spawn(weft_fn fn, void *arg, const weft_opts *opts, int *err) {
   if (o.name) strncpy(co->name, o.name, sizeof co->name - 1); /* else named on demand */
   /* Whose it is: spawned from JS (no coroutine runs, no tick: an export,
    * a function JS called) or by one of JS's coroutines, it outlives main. */
-  if (S.current ? (S.current->flags & CO_JS_OWNED) : (S.booted && !S.in_tick)) co->flags |= CO_JS_TREE;
+  if (S.current ? (S.current->flags & CO_JS_TREE) : (S.booted && !S.in_tick)) co->flags |= CO_JS_TREE;
   S.live++;
   S.st.spawned++;
-  co->state = CO_READY;
-  co_list_push(&S.ready, co);
+  co->state = CO_BLOCKED; /* not yet anywhere: sched_wake queues it */
   SCHED_EVENT(WEFT_EV_SPAWN, co, 0);
-  if (!S.in_tick) weft_host_wake(); /* spawned from JS: make sure it runs */
+  sched_wake(co, 0); /* spawned from JS: the host is asked for a tick */
   return co;
+}
+
+void *sched_owner(co_exit_fn exited) {
+  weft_co *co = S.current;
+  return co && co->on_exit == exited ? co->exit_ctx : NULL;
 }
 
 weft_id weft_spawn(weft_fn fn, void *arg, const weft_opts *opts) {
   int err;
-  weft_co *co = sched_spawn(fn, arg, opts, &err);
+  weft_co *co = sched_spawn(fn, arg, opts, NULL, NULL, 0, &err);
   return co ? co->id : err;
 }
 
@@ -238,7 +278,7 @@ static int lookup(weft_id id, weft_co **out) {
 
 int weft_join(weft_id id, void **result) {
   weft_co *co;
-  int err = sched_check_current();
+  int err = sched_check();
   if (!err) err = lookup(id, &co);
   if (err) return err;
   if (co == S.current) return WEFT_EDEADLK;
@@ -246,7 +286,7 @@ int weft_join(weft_id id, void **result) {
   if (co->joiner) return WEFT_EBUSY;
   if (co->state != CO_DONE) {
     co->joiner = S.current;
-    err = sched_block(WAIT_JOIN, co);
+    err = sched_block(&join_wait, co, INFINITY);
     co->joiner = NULL;
     if (err) return err;
   }
@@ -278,10 +318,10 @@ int weft_exit(void *result) {
 }
 
 int weft_yield_host(void) {
-  int err = sched_check_current();
+  int err = sched_check();
   if (err) return err;
-  co_list_push(&S.host_wait, S.current);
-  return sched_block(WAIT_HOST, NULL);
+  co_queue_push(&S.host_wait, S.current);
+  return sched_block(&turn_wait, NULL, INFINITY);
 }
 
 weft_id weft_self(void) { return S.current ? S.current->id : 0; }
@@ -309,7 +349,9 @@ void weft_get_stats(weft_stats *out) {
   out->live = S.live;
   out->ready = S.ready.n;
   out->sleeping = timer_count() + S.forever;
-  out->host_ops = S.host_pending;
+  out->host_timers = timer_armed();
+  out->host_ops = S.external;
+  switch_stats(out);
   out->held_bytes = 0;
   registry_each(count_held, &out->held_bytes);
 }
@@ -339,8 +381,10 @@ int weft_cancel(weft_id id) {
   co->flags |= CO_CANCELLED;
   /* A blocked call ends now; one that already completed (ready to resume
    * with its result, e.g. a granted lock) keeps it, and the next fails. */
-  if (co->state == CO_BLOCKED) sched_interrupt(co, WEFT_ECANCELED);
-  if (!S.in_tick) weft_host_wake();
+  if (co->state == CO_BLOCKED) {
+    sched_interrupt(co, WEFT_ECANCELED, &S.ready);
+    tick_soon();
+  }
   return 0;
 }
 
@@ -373,7 +417,7 @@ int weft_scope_exit(weft_scope *s) {
 
 /* Whether the end of the program stops this coroutine: main's code and
  * what it started, or (`all`, the program failed) every one. */
-static bool stopping(const weft_co *co, bool all) { return all || !(co->flags & CO_JS_OWNED); }
+static bool stopping(const weft_co *co, bool all) { return all || !(co->flags & CO_JS_TREE); }
 
 /* Stop one coroutine without running any more of its code, as exit() ends
  * threads: its wait is released (timer, host operation, place in a queue),
@@ -382,8 +426,8 @@ static bool stopping(const weft_co *co, bool all) { return all || !(co->flags & 
 static void stop(weft_co *co, bool all) {
   weft_co *j = co->joiner;
   if (j && stopping(j, all)) { /* its joiner is stopped too: it waits no more */
-    if (j->wait == WAIT_JOIN) {
-      j->wait = WAIT_NONE;
+    if (j->wait == &join_wait) {
+      j->wait = NULL;
       j->wait_obj = NULL;
     }
     co->joiner = NULL;
@@ -392,7 +436,7 @@ static void stop(weft_co *co, bool all) {
     if (!co->joiner) reap(co);
     return;
   }
-  unlink_wait(co, true);
+  sched_unlink(co, true);
   co->state = CO_BLOCKED; /* in no queue: nothing can wake it now */
   co->flags |= CO_STOPPED | CO_CANCELLED;
   co->exit_err = WEFT_ECANCELED;
@@ -454,7 +498,7 @@ static void fail_untaken(weft_co *co) {
 typedef struct { weft_co *found; } untaken_ctx;
 static void find_untaken(weft_co *co, void *arg) {
   untaken_ctx *u = arg;
-  if (!u->found && co->state == CO_DONE && !(co->flags & (CO_JS_OWNED | CO_MAIN)) && fault_untaken(co))
+  if (!u->found && co->state == CO_DONE && !(co->flags & (CO_JS_TREE | CO_MAIN)) && fault_untaken(co))
     u->found = co;
 }
 
@@ -476,7 +520,7 @@ static void main_finished(weft_co *main) {
     return;
   }
   stop_coroutines(false);
-  if (main->joiner) sched_make_ready(main->joiner, 0);
+  if (main->joiner) sched_wake(main->joiner, 0);
   else reap(main);
   fflush(stdout);
   weft_host_exit(S.main_status);
@@ -494,8 +538,33 @@ static void hand_back(void) {
   if (S.failed) return;
   if (S.ready.n || S.host_wait.n) weft_host_wake();
   timer_sync_host();
-  if (S.live && !S.ready.n && !S.host_wait.n && !timer_count() && !S.host_pending)
+  if (S.live && !S.ready.n && !S.host_wait.n && !timer_count() && !S.external)
     report_stuck("deadlock: %u coroutine(s) blocked, none can run and no host event is pending:");
+}
+
+/* Run one ready coroutine until it suspends or ends, and act on which. */
+static void run(weft_co *co) {
+  const char *why = (co->flags & CO_STARTED) ? switch_guard_broken(co) : NULL;
+  if (!why) {
+    SCHED_EVENT(WEFT_EV_RESUME, co, 0);
+    S.current = co;
+    co->state = CO_RUNNING;
+    S.st.switches++;
+    switch_result r = switch_resume(co, &why);
+    S.current = NULL;
+    if (r == SWITCH_SUSPENDED) {
+      if (co->state == CO_RUNNING) { /* weft_yield */
+        co->state = CO_READY;
+        co_queue_push(&S.ready, co);
+      }
+      SCHED_EVENT(WEFT_EV_SUSPEND, co, co->wait ? co->wait->kind : WEFT_WAIT_YIELD);
+      return;
+    }
+  } else {
+    co->exit_err = WEFT_ESTACK;
+  }
+  if (why) report_fatal(co, co->exit_err, why);
+  sched_finish(co);
 }
 
 /* Run ready coroutines until none is left or the slice is used up. The
@@ -503,18 +572,18 @@ static void hand_back(void) {
 EMSCRIPTEN_KEEPALIVE void weft__tick(void) {
   if (S.in_tick || S.failed) return;
   S.in_tick = true;
-  for (weft_co *co; (co = co_list_pop(&S.host_wait));) sched_make_ready(co, 0);
+  for (weft_co *co; (co = co_queue_pop(&S.host_wait));) make_ready(co, 0, &S.ready);
   double now = weft_now();
   S.slice_end = now + SLICE_MS;
   timer_fire_due(now);
   for (uint32_t n = 1;; n++) {
-    weft_co *co = co_list_pop(&S.ready);
+    weft_co *co = co_queue_pop(&S.ready);
     if (co == S.timed_tail) S.timed_tail = NULL; /* the last timer-woken one runs */
     if (!co) {
       if (timer_fire_due(weft_now())) continue;
       break;
     }
-    switch_resume(co);
+    run(co);
     if ((n & 127) == 0) {
       now = weft_now();
       timer_fire_due(now);
@@ -539,12 +608,40 @@ EMSCRIPTEN_KEEPALIVE void weft__timer_fired(void) {
 static char recover_text[256];
 EMSCRIPTEN_KEEPALIVE char *weft__recover_text(void) { return recover_text; }
 
+static switch_fault fault; /* what switch_recover found */
+
+/* Back on the scheduler's stack after a trap in `co`. An unwind that ran
+ * past the scratch area over the scheduler's live frames (and maybe the
+ * heap beyond) leaves nothing in memory to trust: the program stops at
+ * once, loudly, without touching the heap again. Otherwise only the
+ * coroutine is lost. */
+static __attribute__((noinline)) void recovered(weft_co *co) {
+  if (fault.overrun) {
+    static char msg[400];
+    snprintf(msg, sizeof msg,
+             "weft: coroutine #%d \"%s\" did not fit the save area: its unwind ran %lu bytes past the scratch "
+             "area, over the scheduler's stack%s; memory can no longer be trusted, so the program stops. "
+             "Link with a larger main stack (-sTOTAL_STACK; weft-cc's default is 5MB)",
+             co->id, co_name(co), fault.overrun, fault.into_heap ? " and into the heap" : "");
+    S.failed = true;
+    fputs(msg, stderr);
+    fputc('\n', stderr);
+    weft_host_fatal(WEFT_ESAVEAREA, msg);
+    return;
+  }
+  co->exit_err = fault.err;
+  report_fatal(co, fault.err, fault.what);
+  sched_finish(co);
+}
+
 /* A JS exception or trap escaped a coroutine: stop it, keep the rest.
  * This and switch_recover() must have no stack frame of their own: its
  * epilogue would put back the stack pointer they move away from. */
 EMSCRIPTEN_KEEPALIVE void weft__recover(int err, const char *what) {
   S.in_tick = false;
-  switch_recover(err, what);
+  weft_co *co = switch_recover(err, what, &fault);
+  S.current = NULL;
+  if (co) recovered(co);
 }
 
 EMSCRIPTEN_KEEPALIVE weft_id weft__current(void) { return weft_self(); }
@@ -565,6 +662,7 @@ EMSCRIPTEN_KEEPALIVE int weft__stall(void) {
 EMSCRIPTEN_KEEPALIVE void weft__halt(void) {
   S.in_tick = false;
   switch_abandon();
+  S.current = NULL;
   fflush(NULL);
   if (S.failed) return;
   stop_all();
@@ -601,7 +699,8 @@ EMSCRIPTEN_KEEPALIVE int weft__boot(int argc, char **argv) {
   main_argv = argv;
   S.in_tick = true; /* no wake request: we run the tick ourselves */
   int err;
-  weft_co *co = sched_spawn(main_entry, NULL, &(weft_opts){.name = "main", .stack_size = MAIN_STACK}, &err);
+  weft_co *co =
+      sched_spawn(main_entry, NULL, &(weft_opts){.name = "main", .stack_size = MAIN_STACK}, NULL, NULL, 0, &err);
   S.in_tick = false;
   if (!co) return err;
   co->flags |= CO_MAIN;

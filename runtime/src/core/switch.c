@@ -1,5 +1,7 @@
 /*
- * switch.c — stack switching: the only code that talks to Asyncify.
+ * switch.c — stack switching: the only code that talks to Asyncify. A
+ * leaf of the kernel: it runs a coroutine until it suspends or ends and
+ * says which (switch_resume's result); the scheduler acts on it.
  *
  * A coroutine runs as a call from the scheduler: switch_resume() points the
  * C stack pointer at the coroutine's own stack and calls co_entry(). When the
@@ -31,8 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "host.h"
-#include "internal.h"
+#include "kernel.h"
 
 /* Under AddressSanitizer, frames unwound by Asyncify never run their
  * epilogues, so their redzones stay poisoned: the runtime unpoisons the
@@ -87,6 +88,7 @@ static struct {
   uintptr_t sched_base, sched_end;
   bool unwinding, rewinding;
   bool checked;           /* built with -sSTACK_OVERFLOW_CHECK */
+  uint64_t unwinds, rewinds, saved_bytes; /* weft_stats */
   void *pool[POOL_MAX];   /* free default-size stacks */
   int pooled;
 } X;
@@ -241,24 +243,25 @@ static bool save_frames(weft_co *co) {
   }
   co->save_used = used;
   co->stack_copy = copy;
-  S.st.unwinds++;
-  S.st.saved_bytes += used + copy;
+  X.unwinds++;
+  X.saved_bytes += used + copy;
   return true;
 }
 
-void switch_resume(weft_co *co) {
+void switch_stats(weft_stats *st) {
+  st->unwinds = X.unwinds;
+  st->rewinds = X.rewinds;
+  st->saved_bytes = X.saved_bytes;
+}
+
+const char *switch_guard_broken(const weft_co *co) {
+  return guard_top_ok(stack_lo(co)) ? NULL : "its stack guard was overwritten while it was suspended";
+}
+
+/* Run co (the scheduler has made it current) until it suspends or ends. */
+switch_result switch_resume(weft_co *co, const char **why) {
   bool started = co->flags & CO_STARTED;
   char *lo = stack_lo(co), *hi = stack_hi(co);
-  if (started && !guard_top_ok(lo)) {
-    co->exit_err = WEFT_ESTACK;
-    report_fatal(co, WEFT_ESTACK, "its stack guard was overwritten while it was suspended");
-    sched_finish(co);
-    return;
-  }
-  SCHED_EVENT(WEFT_EV_RESUME, co, 0);
-  S.current = co;
-  co->state = CO_RUNNING;
-  S.st.switches++;
   if (started && co->stack_copy && X.shared_owner != co)
     memcpy((void *)co->sp, co->save + sizeof(asy_hdr) + co->save_used, co->stack_copy);
   if (co->flags & WEFT_COMPACT) X.shared_owner = co;
@@ -271,37 +274,35 @@ void switch_resume(weft_co *co) {
     h->cur = co->save + sizeof(asy_hdr) + co->save_used;
     h->end = h->cur;
     X.rewinding = true;
-    S.st.rewinds++;
+    X.rewinds++;
     asyncify_start_rewind(h);
   } else {
     co->flags |= CO_STARTED;
   }
   co_entry(co);
-  bool done = true;
-  const char *why = NULL;
+  switch_result r = SWITCH_FINISHED;
+  *why = NULL;
   if (!X.unwinding && !guard_ok(lo)) {
     co->exit_err = WEFT_ESTACK;
-    why = "it overflowed its C stack";
+    *why = "it overflowed its C stack";
   } else if (X.unwinding) {
     asyncify_stop_unwind();
     X.unwinding = false;
     co->sp = (uintptr_t)sp_get();
     if (co->exit_err == WEFT_ESTACK) {
-      why = "it overflowed its C stack";
+      *why = "it overflowed its C stack";
     } else if (!(co->flags & CO_EXITING)) {
-      done = !save_frames(co);
-      if (done) {
+      r = SWITCH_SUSPENDED;
+      if (!save_frames(co)) {
+        r = SWITCH_FINISHED;
         co->exit_err = WEFT_ENOMEM;
-        why = "there was no memory for its save area";
+        *why = "there was no memory for its save area";
       }
     }
   }
   limits_to_scheduler();
   sp_set(X.sched_sp);
-  S.current = NULL;
-  if (why) report_fatal(co, co->exit_err, why);
-  if (done) sched_finish(co);
-  else SCHED_EVENT(WEFT_EV_SUSPEND, co, co->wait);
+  return *why ? SWITCH_FAULTED : r;
 }
 
 /* A suspend point is an exported function that starts with the rewinding
@@ -335,15 +336,14 @@ EMSCRIPTEN_KEEPALIVE __attribute__((noinline)) int weft__suspend(void) {
 }
 
 /* weft_yield is a suspend point of its own: the hottest switch then unwinds
- * one frame less. */
+ * one frame less. It suspends still CO_RUNNING, waiting on nothing: the
+ * scheduler queues it. */
 EMSCRIPTEN_KEEPALIVE __attribute__((noinline)) int weft_yield(void) {
   if (X.rewinding) return finish_rewind();
   weft_co *co = S.current;
   if (!co) return WEFT_ENOTCO;
   if (co->flags & CO_CANCELLED) return WEFT_ECANCELED;
   co->wake = 0;
-  co->state = CO_READY;
-  co_list_push(&S.ready, co);
   begin_unwind(co);
   return 0;
 }
@@ -366,42 +366,21 @@ static char *reset_asyncify(void) {
   return reached;
 }
 
-/* Back on the scheduler's stack, no coroutine running; returns the one
- * that was. */
+/* Back on the scheduler's stack; returns the coroutine that ran. */
 static weft_co *back_to_scheduler(void) {
   weft_co *co = S.current;
   if (!co) return NULL;
   set_limits((void *)X.sched_base, (void *)X.sched_end);
   sp_set(X.sched_sp);
-  S.current = NULL;
   return co;
 }
 
-/* An unwind that outgrew the scratch area ran on into the reserve above
- * it. While it stayed below the scheduler's live frames only that
- * coroutine is lost; past them it wrote over the scheduler's stack and
- * maybe the heap beyond, and nothing in memory can be trusted: the
- * program stops at once, loudly, without touching the heap again. */
-static __attribute__((noinline)) void fail_overrun(weft_co *co, char *reached) {
-  static char msg[400];
-  snprintf(msg, sizeof msg,
-           "weft: coroutine #%d \"%s\" did not fit the save area: its unwind ran %lu bytes past the scratch "
-           "area, over the scheduler's stack%s; memory can no longer be trusted, so the program stops. "
-           "Link with a larger main stack (-sTOTAL_STACK; weft-cc's default is 5MB)",
-           co->id, co_name(co), (unsigned long)(reached - X.scratch_end),
-           reached > (char *)X.sched_base ? " and into the heap" : "");
-  S.failed = true;
-  fputs(msg, stderr);
-  fputc('\n', stderr);
-  weft_host_fatal(WEFT_ESAVEAREA, msg);
-}
-
-/* A JS exception or wasm trap escaped while `S.current` ran (the host calls
- * this through weft__recover). Put Asyncify and the stack pointer back in
- * order and stop the coroutine; the rest of the program carries on. No
- * stack frame here (what needs one is in functions it calls): entered on
- * the coroutine's stack, its epilogue would go back there. */
-void switch_recover(int err, const char *what) {
+/* A JS exception or wasm trap escaped while a coroutine ran (the host calls
+ * this through weft__recover): put Asyncify and the stack pointer back in
+ * order and say what the scheduler must do. No stack frame here (what
+ * needs one is in functions it calls): entered on the coroutine's stack,
+ * its epilogue would go back there. */
+weft_co *switch_recover(int err, const char *what, switch_fault *f) {
   bool was_unwinding = X.unwinding;
   char *reached = reset_asyncify();
   if (was_unwinding && err == WEFT_EHOST) { /* a trap: Asyncify's bound check */
@@ -409,14 +388,11 @@ void switch_recover(int err, const char *what) {
     what = "its stack did not fit the save area while unwinding";
   }
   weft_co *co = back_to_scheduler();
-  if (!co) return;
-  if (reached && reached > (char *)X.sched_sp) {
-    fail_overrun(co, reached);
-    return;
-  }
-  co->exit_err = err;
-  report_fatal(co, err, what);
-  sched_finish(co);
+  f->err = err;
+  f->what = what;
+  f->overrun = reached && reached > (char *)X.sched_sp ? (unsigned long)(reached - X.scratch_end) : 0;
+  f->into_heap = reached > (char *)X.sched_base;
+  return co;
 }
 
 /* C exit() left wasm from wherever it was called. */

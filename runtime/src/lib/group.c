@@ -7,8 +7,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
-#include "host.h"
-#include "internal.h"
+#include "lib.h"
 
 struct weft_group {
   sync_q waiter;      /* the coroutines blocked in weft_group_wait */
@@ -24,12 +23,12 @@ weft_group *weft_group_new(void) {
   return g;
 }
 
-static void child_exited(weft_co *co) {
-  weft_group *g = co->group;
-  intptr_t rc = (intptr_t)co->result;
-  int err = co->exit_err ? co->exit_err : rc < 0 && rc >= -1000 ? (int)rc : 0;
+static void child_exited(void *ctx, weft_id id, int exit_err, void *result) {
+  weft_group *g = ctx;
+  intptr_t rc = (intptr_t)result;
+  int err = exit_err ? exit_err : rc < 0 && rc >= -1000 ? (int)rc : 0;
   for (int i = 0; i < g->live; i++)
-    if (g->children[i] == co->id) {
+    if (g->children[i] == id) {
       g->children[i] = g->children[--g->live];
       break;
     }
@@ -56,13 +55,12 @@ weft_id weft_group_spawn(weft_group *g, weft_fn fn, void *arg, const weft_opts *
   weft_opts o = opts ? *opts : (weft_opts){0};
   o.flags |= WEFT_DETACHED;
   int err;
-  weft_co *co = sched_spawn(fn, arg, &o, &err);
+  weft_co *co = sched_spawn(fn, arg, &o, child_exited, g, CO_TAKEN, &err); /* the group takes its failure */
   if (!co) return err;
-  co->group = g;
-  co->on_exit = child_exited;
-  g->children[g->live++] = co->id;
-  if (g->first_error) weft_cancel(co->id); /* the group is already failing */
-  return co->id;
+  weft_id id = co_id(co);
+  g->children[g->live++] = id;
+  if (g->first_error) weft_cancel(id); /* the group is already failing */
+  return id;
 }
 
 int weft_group_cancel(weft_group *g) {
@@ -76,23 +74,24 @@ int weft_group_cancel(weft_group *g) {
  * child outlives the group; then it reports why it was interrupted. */
 int weft_group_wait(weft_group *g) {
   if (!g) return WEFT_EINVAL;
-  weft_co *co = S.current;
-  if (!co) return WEFT_ENOTCO;
-  if (co->group == g) return WEFT_EDEADLK; /* a child would wait for itself */
-  double limit = co->limit;
+  if (!sched_current()) return WEFT_ENOTCO;
+  if (sched_owner(child_exited) == g) return WEFT_EDEADLK; /* a child would wait for itself */
+  double limit = NAN; /* the deadline it put aside, once stopped */
   g->waiting++;
   int stopped = 0;
   while (g->live) {
-    if ((co->flags & CO_CANCELLED) && !stopped) stopped = WEFT_ECANCELED;
-    if (!stopped && co->limit != INFINITY && weft_now() >= co->limit) stopped = WEFT_ETIMEDOUT;
+    if (!stopped) {
+      int why = sched_check();
+      if (why == WEFT_ECANCELED || why == WEFT_ETIMEDOUT) stopped = why;
+    }
     if (stopped) {
       weft_group_cancel(g);
-      co->limit = INFINITY;
+      if (limit != limit) limit = sched_set_limit(INFINITY);
     }
     int r = sync_wait(&g->waiter);
     if (r < 0 && !stopped) stopped = r;
   }
-  co->limit = limit;
+  if (limit == limit) sched_set_limit(limit);
   g->waiting--;
   return g->first_error ? g->first_error : stopped;
 }

@@ -1,0 +1,113 @@
+/*
+ * ops.c — host operations, the C half of runtime/js's: a coroutine starts
+ * something asynchronous in JS (a call, a fetch, a body read) under an op
+ * id and blocks in the op's wait; when the promise settles the host calls
+ * weft__settle(), and once resumed the coroutine takes the result into its
+ * own memory (the host never writes into a suspended stack).
+ */
+#include <emscripten.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "host.h"
+
+typedef struct { weft_co *co; const char *what; } op_slot; /* the waiting coroutine, and on what */
+static op_slot *ops;       /* op id - 1 -> its slot */
+static int *free_ops, nfree, nops;
+
+int host_op_begin(void) {
+  if (!nfree) {
+    if (nops > INT_MAX / 2) return WEFT_ENOMEM;
+    int n = nops ? nops * 2 : 64;
+    op_slot *o = realloc(ops, sizeof *o * (size_t)n);
+    if (o) ops = o;
+    int *f = o ? realloc(free_ops, sizeof *f * (size_t)n) : NULL;
+    if (!f) return WEFT_ENOMEM;
+    free_ops = f;
+    for (int i = n; i > nops; i--) free_ops[nfree++] = i;
+    nops = n;
+  }
+  int op = free_ops[--nfree];
+  ops[op - 1] = (op_slot){sched_current(), NULL};
+  return op;
+}
+
+/* Give the op id back once its result was taken (or it was never used).
+ * Until then the id stays reserved, so the host's entry for it cannot be
+ * confused with a newer op's. */
+void host_op_end(int op) {
+  ops[op - 1].co = NULL;
+  free_ops[nfree++] = op;
+}
+
+/* The wait ends early (a cancel, a deadline, the program's end): the host
+ * drops the op, aborting what it can. If the coroutine is gone for good
+ * (`final`) the id is free at once; else it stays reserved until the
+ * coroutine, resumed with the error, takes it. */
+static void abort_op(weft_co *co, void *obj, bool final) {
+  int op = (int)(intptr_t)obj;
+  weft_host_drop(op);
+  ops[op - 1].co = NULL;
+  if (final) free_ops[nfree++] = op;
+}
+
+static const char *op_what(const void *obj) { return ops[(int)(intptr_t)obj - 1].what; }
+
+static void describe_call(const weft_co *co, const void *obj, char *buf, size_t n) {
+  snprintf(buf, n, "JS call %.80s", op_what(obj));
+}
+static void describe_fetch(const weft_co *co, const void *obj, char *buf, size_t n) {
+  snprintf(buf, n, "fetch %.80s", op_what(obj));
+}
+static void describe_body(const weft_co *co, const void *obj, char *buf, size_t n) {
+  snprintf(buf, n, "a response body chunk");
+}
+
+/* Only the host ends these waits: `external`. */
+static const weft_wait_ops op_waits[] = {
+  [OP_CALL] = {WEFT_WAIT_JS_CALL, true, WEFT_ETIMEDOUT, abort_op, describe_call},
+  [OP_FETCH] = {WEFT_WAIT_FETCH, true, WEFT_ETIMEDOUT, abort_op, describe_fetch},
+  [OP_BODY] = {WEFT_WAIT_BODY, true, WEFT_ETIMEDOUT, abort_op, describe_body},
+};
+
+int host_op_wait(int op, op_kind kind, const char *what) {
+  ops[op - 1].what = what;
+  return sched_block(&op_waits[kind], (void *)(intptr_t)op, INFINITY);
+}
+
+/* The host: op has settled with `status` (0 or a WEFT_E* code). The host
+ * follows settles with one weft__tick in the same microtask checkpoint, so
+ * a resolved promise resumes its coroutine without a macrotask hop. */
+EMSCRIPTEN_KEEPALIVE void weft__settle(int op, int status) {
+  if (op < 1 || op > nops || !ops[op - 1].co) return;
+  weft_co *co = ops[op - 1].co;
+  ops[op - 1].co = NULL; /* settled: the id stays reserved until host_op_end */
+  sched_wake_by_host(co, status > 0 ? WEFT_EJS : status);
+}
+
+/* Take a finished op's result (the coroutine runs again), give its id back
+ * and return the status: the wait's (an interrupt) or the host's. On
+ * success *out holds the value (its strings and bytes are the caller's);
+ * on failure the host's message, if it sent one, becomes weft_last_error()
+ * (else that is empty: the caller then names the failure itself). An
+ * interrupted wait finds nothing: the host dropped the op, releasing what
+ * it held. */
+int host_op_take(int op, int status, weft_val *out) {
+  weft_val v = {0};
+  int taken = weft_host_take(op, &v);
+  host_op_end(op);
+  if (status == 0) status = taken > 0 ? WEFT_EJS : taken;
+  else if (taken == 0) { /* a value after all (not from weft's own host): not the caller's */
+    if (v.type == 's' || v.type == 'b') free(v.u.p);
+    else if (v.type == 'h') weft_host_handle_free(v.u.i);
+    v = (weft_val){0};
+  }
+  if (status < 0) {
+    report_set_error(v.type == 's' ? v.u.p : NULL);
+  } else {
+    report_set_error(NULL);
+    *out = v;
+  }
+  return status;
+}
+
