@@ -91,11 +91,13 @@ typedef void *(*weft_fn)(void *arg);
 
 /* Spawn flags. */
 #define WEFT_DETACHED 0x1u /* never joined: resources are freed at exit */
-#define WEFT_COMPACT  0x2u /* run on the shared run stack; when suspended,
-                              only the used part of the C stack is kept
-                              (copied out and back). Pointers into a compact
-                              coroutine's stack must not be used by others
-                              while it is suspended: about 270 B for a sleeper two calls deep. */
+#define WEFT_COMPACT  0x2u /* run on the one shared run stack: while suspended
+                              it keeps only the used part of its C stack,
+                              copied into its save area (about 270 B in all
+                              for a sleeper two calls deep) and back when it
+                              next runs after another compact coroutine.
+                              Pointers into its stack must not be used by
+                              other coroutines while it is suspended. */
 
 /* Default C stack of a (non-compact) coroutine, in bytes. musl's strtod
  * (atof, strtod, scanf "%f") keeps an 8 KiB array on the stack when long
