@@ -125,7 +125,7 @@ void sched_wake(weft_co *co, int value) {
 
 void sched_wake_by_host(weft_co *co, int value) { make_ready(co, value, &S.ready); }
 
-int sched_block(const weft_wait_ops *ops, void *obj, double deadline) {
+int sched_wait(const weft_wait_ops *ops, void *obj, double deadline) {
   weft_co *co = S.current;
   co->state = CO_BLOCKED;
   co->wait = ops;
@@ -139,7 +139,7 @@ int sched_block(const weft_wait_ops *ops, void *obj, double deadline) {
     co->state = CO_RUNNING;
     return WEFT_ENOMEM;
   }
-  return weft__suspend();
+  return 0;
 }
 
 /* Undo whatever a coroutine was waiting on; `final` if it will never run again. */

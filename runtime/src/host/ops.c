@@ -64,16 +64,13 @@ static void describe_body(const weft_co *co, const void *obj, char *buf, size_t 
 }
 
 /* Only the host ends these waits: `external`. */
-static const weft_wait_ops op_waits[] = {
+const weft_wait_ops host_op_waits[] = {
   [OP_CALL] = {WEFT_WAIT_JS_CALL, true, WEFT_ETIMEDOUT, abort_op, describe_call},
   [OP_FETCH] = {WEFT_WAIT_FETCH, true, WEFT_ETIMEDOUT, abort_op, describe_fetch},
   [OP_BODY] = {WEFT_WAIT_BODY, true, WEFT_ETIMEDOUT, abort_op, describe_body},
 };
 
-int host_op_wait(int op, op_kind kind, const char *what) {
-  ops[op - 1].what = what;
-  return sched_block(&op_waits[kind], (void *)(intptr_t)op, INFINITY);
-}
+void host_op_describe(int op, const char *what) { ops[op - 1].what = what; }
 
 /* The host: op has settled with `status` (0 or a WEFT_E* code). The host
  * follows settles with one weft__tick in the same microtask checkpoint, so
