@@ -81,7 +81,6 @@ typedef struct {
   weft_stats st;
   weft_hook hook;
   void *hook_ctx;
-  double slice_end;
 } weft_sched;
 
 extern weft_sched S;

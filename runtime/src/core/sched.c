@@ -573,21 +573,26 @@ EMSCRIPTEN_KEEPALIVE void weft__tick(void) {
   if (S.in_tick || S.failed) return;
   S.in_tick = true;
   for (weft_co *co; (co = co_queue_pop(&S.host_wait));) make_ready(co, 0, &S.ready);
-  double now = weft_now();
-  S.slice_end = now + SLICE_MS;
-  timer_fire_due(now);
+  /* The clock (a call out to JS) is read only when a deadline is pending
+   * or the tick runs long: a tick that resumes a few coroutines after a
+   * promise settled reads it not at all. The slice is timed from the
+   * first reading. */
+  double now = timer_count() ? weft_now() : INFINITY;
+  double slice_end = now + SLICE_MS;
+  if (now != INFINITY) timer_fire_due(now);
   for (uint32_t n = 1;; n++) {
     weft_co *co = co_queue_pop(&S.ready);
     if (co == S.timed_tail) S.timed_tail = NULL; /* the last timer-woken one runs */
     if (!co) {
-      if (timer_fire_due(weft_now())) continue;
+      if (timer_count() && timer_fire_due(weft_now())) continue;
       break;
     }
     run(co);
     if ((n & 127) == 0) {
       now = weft_now();
+      if (slice_end == INFINITY) slice_end = now + SLICE_MS;
       timer_fire_due(now);
-      if (now >= S.slice_end) break;
+      if (now >= slice_end) break;
     }
   }
   S.in_tick = false;
