@@ -217,9 +217,15 @@ weft_co *sched_spawn(weft_fn fn, void *arg, const weft_opts *opts, co_exit_fn ex
                      int *err) {
   weft_opts o = opts ? *opts : (weft_opts){0};
   if (!o.stack_size) o.stack_size = WEFT_DEFAULT_STACK;
-  if (!fn || (o.flags & ~(WEFT_DETACHED | WEFT_COMPACT)) ||
-      (!(o.flags & WEFT_COMPACT) && (o.stack_size < WEFT_MIN_STACK || o.stack_size > WEFT_MAX_STACK)))
-    return *err = WEFT_EINVAL, NULL;
+  if (!fn) return *err = report_error(WEFT_EINVAL, "weft_spawn: the function is NULL"), NULL;
+  if (o.flags & ~(WEFT_DETACHED | WEFT_COMPACT))
+    return *err = report_error(WEFT_EINVAL, "weft_spawn: unknown flags 0x%x (WEFT_DETACHED, WEFT_COMPACT)",
+                               o.flags & ~(WEFT_DETACHED | WEFT_COMPACT)), NULL;
+  if (!(o.flags & WEFT_COMPACT) && (o.stack_size < WEFT_MIN_STACK || o.stack_size > WEFT_MAX_STACK))
+    return *err = report_error(WEFT_EINVAL, "weft_spawn: stack_size %zu is %s (WEFT_%s_STACK, %ld bytes)",
+                               (size_t)o.stack_size, o.stack_size < WEFT_MIN_STACK ? "below the minimum" : "above the maximum",
+                               o.stack_size < WEFT_MIN_STACK ? "MIN" : "MAX",
+                               (long)(o.stack_size < WEFT_MIN_STACK ? WEFT_MIN_STACK : WEFT_MAX_STACK)), NULL;
   static bool inited;
   if (!inited) {
     if (switch_init()) return *err = WEFT_ENOMEM, NULL;
