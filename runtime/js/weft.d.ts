@@ -49,7 +49,32 @@ export interface LoadOptions {
   base?: string | URL;
   /** Host functions for weft_call, by name. */
   functions?: Record<string, HostFunction>;
+  /**
+   * Told what the host asks of the event loop, as it happens: the
+   * scheduler's one timer armed or cleared, and each fetch started, settled
+   * and over (for tools and the demo page; a throw is ignored). Called
+   * synchronously from inside the host: do not call into the program here.
+   */
+  onHostEvent?: (event: HostEvent) => void;
 }
+
+/** What LoadOptions.onHostEvent is told. */
+export type HostEvent =
+  /** The scheduler's timer (for the earliest sleeper) is armed to fire in
+   * `ms` milliseconds, replacing any before; null: none is armed now (it
+   * was cleared, or it fired). */
+  | { type: 'timer'; ms: number | null }
+  /** A request was sent. `id` is the host's own, for the events that
+   * follow; `timeout` its timeout in ms, or null for none. */
+  | { type: 'fetch-start'; id: number; url: string; method: string; timeout: number | null }
+  /** Its response (status and headers) came, or it failed: `code` is the
+   * weft code C gets (e.g. codes.ETIMEDOUT), `message` the message. */
+  | { type: 'fetch-settled'; id: number; ok: true; status: number }
+  | { type: 'fetch-settled'; id: number; ok: false; code: number; message: string }
+  /** The request is over: its body was read to the end, it failed or it
+   * was let go (weft_response_free, the program's end). Its timeout no
+   * longer runs. */
+  | { type: 'fetch-end'; id: number };
 
 export interface RunOptions extends LoadOptions {
   /** argv[1..] of main (argv[0] is "program"). */
@@ -97,7 +122,9 @@ export declare class Program {
    * name); throws TypeError if `name` is not a string without NUL
    * characters or `fn` is not a function. */
   define(name: string, fn: HostFunction): void;
-  /** Live host resources, for leak checks. */
+  /** Live host resources, for leak checks: handles in the table, host
+   * operations and calls in flight, requests whose timeout still runs, and
+   * whether the scheduler's timer is armed. */
   stats(): { handles: number; ops: number; calls: number; fetchTimers: number; timerArmed: boolean };
 }
 
