@@ -232,7 +232,7 @@ export function generate(sources, abiFile) {
     else lines.push(`  ${n},`);
   }
   const library = replaceBlock(sources[LIBRARY], 'imports',
-    `${header(abiFile, '//')}\nvar weftImportNames = [\n${lines.join('\n')}\n];\n`, LIBRARY);
+    `${header(abiFile, '//')}\nvar weftImportNames = [\n${lines.join('\n')}\n];\nvar weftEJS = ${c.codes.find((e) => e.name === 'EJS')?.value ?? fail(`${WEFT_H}: no EJS code`)};\n`, LIBRARY);
   const fields = c.codes.map((e) => `${e.name}: ${e.value};`);
   const typeLines = [];
   for (const f of fields) {

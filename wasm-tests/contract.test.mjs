@@ -114,6 +114,10 @@ test('no hand-written copy of a contract value in the JS host', () => {
       for (const [re, what] of patterns) if (re.test(code)) found.push(`${f}:${i + 1}: ${what}: ${line.trim()}`);
     });
   }
+  const library = readFileSync(join(dir, 'library_weft.js'), 'utf8').replace(/\/\/ <contract:imports>[\s\S]*\/\/ <\/contract:imports>/, '');
+  library.split('\n').forEach((line, i) => {
+    if (/weftCode\s*=\s*-\d|'(timer|wake)',\s*'/.test(line)) found.push(`library_weft.js:${i + 1} (outside its generated block): ${line.trim()}`);
+  });
   const cc = readFileSync(join(root, 'bin/weft-cc.mjs'), 'utf8');
   for (const name of ['weft__boot', 'export_entry_run', '__fwritex']) {
     if (cc.includes(`'${name}'`)) found.push(`bin/weft-cc.mjs: names '${name}' itself`);

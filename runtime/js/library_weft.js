@@ -13,6 +13,7 @@ var weftImportNames = [
   'handle_free', 'export_done', 'export_yield', 'fetch', 'response_status', 'response_text',
   'response_read', 'response_free', 'abort_new', 'abort',
 ];
+var weftEJS = -13;
 // </contract:imports>
 var weftImports = {};
 weftImportNames.forEach(function (name) {
@@ -27,11 +28,12 @@ weftImportNames.forEach(function (name) {
 // bodies as the "asyncify" module. Starting an unwind is the one that
 // matters: it stops the coroutine that tried to suspend. The others only
 // run when the runtime resets Asyncify's state, which is then a no-op.
-weftImports.start_unwind = function () {
-  var e = new Error('this program was linked without -sASYNCIFY, so it cannot suspend');
-  e.weftCode = -13; // WEFT_EJS: a JS exception, not a trap of the unwind
-  throw e;
-};
+// (Built from text, like the forwarders, to hold the code's value.)
+weftImports.start_unwind = eval('(function () {' +
+  '  var e = new Error("this program was linked without -sASYNCIFY, so it cannot suspend");' +
+  '  e.weftCode = ' + weftEJS + ';' + // WEFT_EJS: a JS exception, not a trap of the unwind
+  '  throw e;' +
+  '})');
 ['stop_unwind', 'start_rewind', 'stop_rewind'].forEach(function (name) {
   weftImports[name] = function () {};
 });
