@@ -19,21 +19,35 @@ export class HostFunctions {
     this.map.set(name, fn);
   }
 
-  /** weft_host_call. Name and signature are decoded at each call, since a
-   * mutable buffer may hold another name next time. */
+  /** weft_host_call. Name and signature are read at each call (a mutable
+   * buffer may hold another name next time; Memory.literal keeps the
+   * decoding), the function is called at once, and what it returns,
+   * a promise or a value, is the op's result. Messages are built only
+   * when something fails. */
   call(op, namePtr, sigPtr, vals, n) {
     const mem = this.host.memory;
-    const name = mem.string(namePtr);
-    const sig = mem.string(sigPtr);
-    const who = `host function "${name}"`;
+    const name = mem.literal(namePtr);
+    const sig = mem.literal(sigPtr);
     const fn = this.map.get(name);
-    if (!fn) return this.ops.start(op, Promise.reject(failure(codes.EINVAL, `weft: no host function named "${name}"`)));
-    let args;
+    if (!fn) return this.ops.fail(op, failure(codes.EINVAL, `weft: no host function named "${name}"`));
+    const args = new Array(n);
     try {
-      args = Array.from({ length: n }, (_, i) => this.values.read(vals + i * VAL_SIZE, `weft_call("${name}") argument ${i + 1}`));
-    } catch (e) {
-      return this.ops.start(op, Promise.reject(e));
+      for (let i = 0; i < n; i++) args[i] = this.values.read(vals + i * VAL_SIZE, null);
+    } catch {
+      // Read again, naming the argument that failed.
+      try {
+        for (let i = 0; i < n; i++) this.values.read(vals + i * VAL_SIZE, `weft_call("${name}") argument ${i + 1}`);
+      } catch (e) {
+        return this.ops.fail(op, e);
+      }
     }
-    this.ops.start(op, (async () => fn(...args))(), { want: sig.split('>')[1] ?? '', who });
+    let result;
+    try {
+      result = fn(...args);
+    } catch (e) {
+      return this.ops.fail(op, e, `host function "${name}"`);
+    }
+    const arrow = sig.indexOf('>');
+    this.ops.start(op, result, { want: arrow < 0 ? '' : sig.slice(arrow + 1), who: name, named: true });
   }
 }

@@ -8,32 +8,54 @@ export class Ops {
   constructor(host, values) {
     this.host = host;
     this.values = values;
-    this.map = new Map(); // op id -> {status, value, message, want, abort, who}
+    this.slots = []; // op id -> its Entry (ids are small: C reuses them)
+    this.count = 0;
   }
 
-  get size() { return this.map.size; }
+  get size() { return this.count; }
+  get(op) { return this.slots[op]; }
+  set(op, entry) {
+    if (this.slots[op] === undefined) this.count++;
+    this.slots[op] = entry;
+  }
+  /** Forget op; returns its entry. */
+  remove(op) {
+    const entry = this.slots[op];
+    if (entry !== undefined) {
+      this.slots[op] = undefined;
+      this.count--;
+    }
+    return entry;
+  }
 
   /**
-   * Track `promise` under op. `want`: how C takes its value; `who`: what
-   * produced it, for messages; `abort()`: give up whatever the op holds
-   * (run when it is dropped, or its value is never taken).
+   * Track `value` (a promise, a thenable or a plain value) under op.
+   * `want`: how C takes its value; `who`: what produced it, for messages
+   * (`named`: it is a host function's name); `abort()`: give up whatever
+   * the op holds (run when it is dropped, or its value is never taken).
+   * A native promise is awaited as it is: one promise job, then settle.
    */
-  start(op, promise, { want = 'i', abort = null, who = 'the host' } = {}) {
-    const entry = { status: null, value: undefined, message: '', want, abort, who };
-    this.map.set(op, entry);
-    const settle = () => {
-      if (this.map.get(op) !== entry) { // dropped meanwhile
-        if (entry.status === 0) entry.abort?.();
-        return;
-      }
-      this.host.enter('weft__settle', op, entry.status);
-      this.host.tickSoon();
-    };
+  start(op, value, { want = 'i', abort = null, who = 'the host', named = false } = {}) {
+    const entry = new Entry(this, op, want, abort, who, named);
+    this.set(op, entry);
+    let promise;
+    try {
+      promise = Promise.resolve(value); // a getter that throws (a hostile subclass) rejects
+    } catch (e) {
+      promise = Promise.reject(e);
+    }
     // Neither handler can throw: a rejection of any value is described, never rethrown.
-    promise.then(
-      (value) => { entry.status = 0; entry.value = value; settle(); },
-      (e) => { [entry.status, entry.message] = failureOf(e, who); settle(); },
-    );
+    promise.then(entry.ok, entry.err);
+  }
+  /** An op that failed when it started (`e` was thrown): settled as a rejection. */
+  fail(op, e, who = 'the host') { this.start(op, Promise.reject(e), { who }); }
+  /** The op's promise settled: C hears of it, unless it was dropped meanwhile. */
+  settled(entry) {
+    if (this.slots[entry.op] !== entry) {
+      if (entry.status === 0) entry.abort?.();
+      return;
+    }
+    this.host.settle(entry.op, entry.status);
   }
   /** An op settled by JS itself later: returns settle(status). */
   hold(op) {
@@ -45,21 +67,20 @@ export class Ops {
   }
   /** An op that failed before it started: C takes the message at once. */
   refuse(op, code, message) {
-    this.map.set(op, { status: code, message, want: '' });
+    this.set(op, { status: code, message, want: '' });
     return code;
   }
   /** weft_host_take: C takes op's result into `out`: the value, or on failure the message. */
   take(op, out) {
-    const entry = this.map.get(op);
-    this.map.delete(op);
+    const entry = this.remove(op);
     if (!entry) return codes.EINVAL;
     let status = entry.status, message = entry.message;
     if (status === 0) {
       try {
-        this.values.write(out, entry.want, entry.value, entry.who);
+        this.values.write(out, entry.want, entry.value, entry);
         return 0;
       } catch (e) {
-        [status, message] = failureOf(e, entry.who);
+        [status, message] = failureOf(e, entry.label);
         entry.abort?.();
       }
     }
@@ -68,14 +89,38 @@ export class Ops {
   }
   /** weft_host_drop: C no longer waits for op. */
   drop(op) {
-    const entry = this.map.get(op);
-    this.map.delete(op);
-    entry?.abort?.();
+    this.remove(op)?.abort?.();
   }
   /** The program has stopped: every op is abandoned. */
   abandon() {
-    const entries = [...this.map.values()];
-    this.map.clear();
+    const entries = this.slots.filter(Boolean);
+    this.slots = [];
+    this.count = 0;
     entries.forEach((entry) => entry.abort?.());
   }
+}
+
+/** One op in flight: its settle handlers are made once, when it starts. */
+class Entry {
+  constructor(ops, op, want, abort, who, named) {
+    this.op = op;
+    this.status = null;
+    this.value = undefined;
+    this.message = '';
+    this.want = want;
+    this.abort = abort;
+    this.who = who;
+    this.named = named;
+    this.ok = (value) => {
+      this.status = 0;
+      this.value = value;
+      ops.settled(this);
+    };
+    this.err = (e) => {
+      [this.status, this.message] = failureOf(e, this.label);
+      ops.settled(this);
+    };
+  }
+  /** What produced the value, for messages. */
+  get label() { return this.named ? `host function "${this.who}"` : this.who; }
 }

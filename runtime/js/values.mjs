@@ -13,6 +13,11 @@ export const typeTag = Object.freeze({
   i: abi.TYPE_INT, d: abi.TYPE_DOUBLE, s: abi.TYPE_STRING, b: abi.TYPE_BYTES, h: abi.TYPE_HANDLE,
 });
 
+/** A value's producer for messages: a string, or an object whose `label`
+ * is made only when a message needs it. */
+const label = (who) => (typeof who === 'string' ? who : who.label);
+const NO_HANDLE = Object.freeze({});
+
 export class Values {
   constructor(host, handles) {
     this.host = host;
@@ -66,9 +71,9 @@ export class Values {
   /** Write `value` as C type `want` ('i','d','s','b','h' or '' for none)
    * at p; `who` produced it. Throws a failure: WEFT_EINVAL naming the type
    * expected and the one got, WEFT_ENOMEM when its copy finds no room. */
-  write(p, want, value, who = 'the host', handle = {}) {
+  write(p, want, value, who = 'the host', handle = NO_HANDLE) {
     const m = this.mem;
-    const bad = (what) => failure(codes.EINVAL, `weft: ${who} returned ${describe(value)}, expected ${what}`);
+    const bad = (what) => failure(codes.EINVAL, `weft: ${label(who)} returned ${describe(value)}, expected ${what}`);
     let type = 0, len = 0, word = 0;
     switch (want) {
       case '': break; // no result: whatever came back is dropped
@@ -85,10 +90,10 @@ export class Values {
         if (typeof value !== 'string') throw bad("a string ('s')");
         const nul = value.indexOf('\0');
         if (nul >= 0) {
-          throw failure(codes.EINVAL, `weft: ${who} returned a string with a NUL at index ${nul}; C would see only what comes before it: return bytes ('b') instead`);
+          throw failure(codes.EINVAL, `weft: ${label(who)} returned a string with a NUL at index ${nul}; C would see only what comes before it: return bytes ('b') instead`);
         }
         [word, len] = m.newString(value);
-        if (!word) throw failure(codes.ENOMEM, `weft: no memory for the ${len}-byte string ${who} returned`);
+        if (!word) throw failure(codes.ENOMEM, `weft: no memory for the ${len}-byte string ${label(who)} returned`);
         type = typeTag.s;
         break;
       }
@@ -97,7 +102,7 @@ export class Values {
         if (!bytes) throw bad("bytes ('b': a Uint8Array, ArrayBuffer or view)");
         len = bytes.length;
         word = m.newBytes(bytes);
-        if (!word) throw failure(codes.ENOMEM, `weft: no memory for the ${len} bytes ${who} returned`);
+        if (!word) throw failure(codes.ENOMEM, `weft: no memory for the ${len} bytes ${label(who)} returned`);
         type = typeTag.b;
         break;
       }

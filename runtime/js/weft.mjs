@@ -93,6 +93,8 @@ class Host {
     this.fetch = new FetchHost(this, this.bridge);
     for (const [name, fn] of Object.entries(options.functions ?? {})) this.define(name, fn);
     this.tick = () => { this.wakePending = false; this.enter('weft__tick'); };
+    this.resolved = Promise.resolve();
+    this.tickJob = () => { this.microPending = false; this.enter('weft__tick'); };
     this.fired = () => {
       this.timerHandle = null;
       this.report({ type: 'timer', ms: null });
@@ -152,7 +154,13 @@ class Host {
   tickSoon() {
     if (this.microPending) return;
     this.microPending = true;
-    queueMicrotask(() => { this.microPending = false; this.enter('weft__tick'); });
+    this.resolved.then(this.tickJob); // a promise job: cheaper than queueMicrotask in Chromium
+  }
+  /** A host operation settled (ops.mjs): its coroutine is ready, and runs
+   * in the tick at the end of this microtask checkpoint. */
+  settle(op, status) {
+    this.enter('weft__settle', op, status);
+    if (!this.microPending) this.enter('weft__tick');
   }
   /** weft_host_wake: a tick on the host's next turn. */
   wake() {
@@ -266,11 +274,11 @@ class Host {
   // ran (a JS exception in an import, a trap, a stack overflow) stops that
   // coroutine only; the runtime reports it and the program carries on.
   // When the outermost call returns, partial output lines go out.
-  enter(fn, ...args) {
+  enter(fn, a, b, c, d) { // (extra arguments are ignored by wasm)
     if (this.stopped) return undefined;
     this.depth++;
     try {
-      return this.raw[fn](...args);
+      return this.raw[fn](a, b, c, d);
     } catch (e) {
       return this.caught(e);
     } finally {
@@ -348,6 +356,12 @@ export async function load(moduleUrl, options = {}) {
       // A program linked without the Asyncify pass still imports its
       // intrinsics: library_weft.js's stubs, which throw if called.
       imports.asyncify ??= imports.env;
+      // Each weft_host_NAME import is the host's own method, called by wasm
+      // without a hop: library_weft.js's forwarders are what the link needs,
+      // and stand in only where an import object is built some other way.
+      for (const name of importNames) {
+        if (typeof imports.env?.[`weft_host_${name}`] === 'function') imports.env[`weft_host_${name}`] = host.imports[name];
+      }
       WebAssembly.instantiate(bytes, imports).then((r) => {
         host.raw = r.instance.exports;
         host.memory = new Memory(host.raw);
