@@ -145,7 +145,7 @@ export function emccArgs(o) {
     '-sMODULARIZE', '-sEXPORT_ES6', '-sENVIRONMENT=web,worker', '-sINVOKE_RUN=0',
     '-sALLOW_MEMORY_GROWTH', '-sMAXIMUM_MEMORY=4GB',
     // weft unwinds into the idle low part of the main C stack (see
-    // runtime/src/switch.c); Emscripten's default shrank to 64 KB in 3.1.27.
+    // runtime/src/core/switch.c); Emscripten's default shrank to 64 KB in 3.1.27.
     // TOTAL_STACK is the name every version accepts.
     '-sTOTAL_STACK=5MB',
     '--js-library', join(root, 'runtime/js/library_weft.js'),
@@ -214,7 +214,7 @@ function main(argv) {
  * Emscripten's Asyncify-based APIs: each unwinds the stack through
  * Emscripten's own Asyncify state, which weft's coroutines share, and allows
  * one call in flight. (emscripten_sleep is weft_sleep in a weft program,
- * and libc's sleeps suspend only their coroutine: runtime/src/posix.c.)
+ * and libc's sleeps suspend only their coroutine: runtime/src/lib/posix.c.)
  */
 export const asyncifyApis = [
   [/^__asyncjs__(.*)$/, () => 'declare the function with WEFT_JS_FUNCTION and call it with weft_call'],

@@ -1,5 +1,5 @@
 // bridge.mjs — wires the JS half of the host bridges (the C half is
-// runtime/src's bridge code): the handle table (handles.mjs), the weft_val
+// runtime/src/host: ops.c, call.c, exports.c, fetch.c): the handle table (handles.mjs), the weft_val
 // codec (values.mjs), host operations (ops.mjs), host functions for
 // weft_call (calls.mjs) and JS calling WEFT_EXPORT functions (exports.mjs);
 // and, once the program has stopped, lets go of everything they hold.

@@ -8,7 +8,7 @@
  * function names weft-cc hands to the Asyncify pass. tools/contract.mjs
  * reads this file and writes runtime/js/contract.mjs; a test fails when
  * that module is out of date, and the C side checks its layouts against
- * these numbers with _Static_assert (runtime/src/host/value.c).
+ * these numbers with _Static_assert (runtime/src/host/host.h).
  *
  * Format, for the generator: constants are `#define WEFT_ABI_NAME value`
  * (integers only); lists are X-macros `#define WEFT_LIST(XX)` of `XX(...)`
