@@ -58,6 +58,7 @@ export const abi = Object.freeze({
   TYPE_STRING: 115,
   TYPE_BYTES: 98,
   TYPE_HANDLE: 104,
+  SETTLE_TAKE: -1,
   READ_PENDING: -1000,
   TEXT_STATUS: 0,
   TEXT_HEADER: 1,

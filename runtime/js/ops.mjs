@@ -2,7 +2,9 @@
 // it settles (weft__settle wakes the coroutine) and C takes its result
 // (weft_host_take) or drops it (weft_host_drop). weft_call, fetch and
 // JS-driven exports all run through here.
+import { abi } from './contract.mjs';
 import { codes, failure, failureOf } from './errors.mjs';
+import { typeTag } from './values.mjs';
 
 export class Ops {
   constructor(host, values) {
@@ -55,7 +57,21 @@ export class Ops {
       if (entry.status === 0) entry.abort?.();
       return;
     }
-    this.host.settle(entry.op, entry.status);
+    // A number C wants (or none) goes with the settle: C need not take it.
+    if (entry.status === 0 && !entry.abort) {
+      const v = entry.value, want = entry.want;
+      let type = -1;
+      if (want === '') type = 0;
+      else if (want === 'd' && typeof v === 'number') type = typeTag.d;
+      else if (want === 'i' && Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31) type = typeTag.i;
+      else if (want === 'i' && typeof v === 'boolean') type = typeTag.i;
+      if (type >= 0) {
+        this.remove(entry.op);
+        this.host.settle(entry.op, 0, type, type ? Number(v) : 0);
+        return;
+      }
+    }
+    this.host.settle(entry.op, entry.status, abi.SETTLE_TAKE, 0);
   }
   /** An op settled by JS itself later: returns settle(status). */
   hold(op) {

@@ -82,7 +82,6 @@ class Host {
     this.drained = () => this.onDrain();
     this.timerHandle = null;
     this.wakePending = false;
-    this.microPending = false;
     this.done = null; // {resolve, reject} while a program runs
     this.mod = null;
     this.raw = null; // the instance's own exports: no Emscripten wrapper on the hot path
@@ -93,8 +92,6 @@ class Host {
     this.fetch = new FetchHost(this, this.bridge);
     for (const [name, fn] of Object.entries(options.functions ?? {})) this.define(name, fn);
     this.tick = () => { this.wakePending = false; this.enter('weft__tick'); };
-    this.resolved = Promise.resolve();
-    this.tickJob = () => { this.microPending = false; this.enter('weft__tick'); };
     this.fired = () => {
       this.timerHandle = null;
       this.report({ type: 'timer', ms: null });
@@ -149,18 +146,11 @@ class Host {
     this.timerHandle = ms < 0 ? null : setTimeout(this.fired, Math.ceil(ms));
     if (ms >= 0 || armed) this.report({ type: 'timer', ms: ms < 0 ? null : Math.ceil(ms) });
   }
-  /** A tick at the end of this microtask checkpoint: settled promises
-   * resume their coroutines without waiting for a macrotask. */
-  tickSoon() {
-    if (this.microPending) return;
-    this.microPending = true;
-    this.resolved.then(this.tickJob); // a promise job: cheaper than queueMicrotask in Chromium
-  }
-  /** A host operation settled (ops.mjs): its coroutine is ready, and runs
-   * in the tick at the end of this microtask checkpoint. */
-  settle(op, status) {
-    this.enter('weft__settle', op, status);
-    if (!this.microPending) this.enter('weft__tick');
+  /** A host operation settled (ops.mjs): its coroutine runs at once, in
+   * this promise job, with the result if it is a number (`type`,
+   * `value`: runtime/src/host/ops.c's weft__settle). */
+  settle(op, status, type, value) {
+    this.enter('weft__settle', op, status, type, value); // (and runs the tick)
   }
   /** weft_host_wake: a tick on the host's next turn. */
   wake() {

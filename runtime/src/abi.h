@@ -31,6 +31,7 @@
 #define WEFT_ABI_TYPE_STRING 115 /* 's' */
 #define WEFT_ABI_TYPE_BYTES 98   /* 'b' */
 #define WEFT_ABI_TYPE_HANDLE 104 /* 'h' */
+#define WEFT_ABI_SETTLE_TAKE -1  /* weft__settle's type: the result waits in the host (weft_host_take) */
 
 /* ---- fetch ---------------------------------------------------------------- */
 #define WEFT_ABI_READ_PENDING -1000 /* weft_host_response_read: nothing buffered yet */

@@ -69,6 +69,8 @@ static inline __attribute__((always_inline)) int sched_block(const weft_wait_ops
 void sched_wake(weft_co *co, int value);
 /* The same for a wake from the host's settle, which ticks right after. */
 void sched_wake_by_host(weft_co *co, int value);
+/* Run the ready coroutines: the host's entry point (a no-op inside a tick). */
+void weft__tick(void);
 
 weft_co *sched_current(void); /* NULL outside any coroutine */
 weft_id co_id(const weft_co *co);
