@@ -2,7 +2,9 @@
 // linked with `--js-library`. Each weft_host_NAME only forwards to
 // Module.weftHost.imports.NAME, which runtime/js/weft.mjs provides (the
 // implementing function itself): the host logic lives there, once, for
-// every environment.
+// every environment. When weft.mjs instantiates the wasm it puts those
+// functions themselves in place of these forwarders, so a call from wasm
+// reaches the host with no hop; the forwarders are what the link needs.
 // (An Emscripten JS library cannot import an ES module: the names of
 // runtime/src/abi.h's WEFT_IMPORTS are written here by tools/contract.mjs.)
 // <contract:imports>
