@@ -3,7 +3,9 @@
  * something asynchronous in JS (a call, a fetch, a body read) under an op
  * id and blocks in the op's wait; when the promise settles the host calls
  * weft__settle(), and once resumed the coroutine takes the result into its
- * own memory (the host never writes into a suspended stack).
+ * own memory (the host never writes into a suspended stack): from the op's
+ * slot here when it is a number that came with the settle, else from the
+ * host (weft_host_take).
  */
 #include <emscripten.h>
 #include <limits.h>
