@@ -26,7 +26,7 @@ export const TYPES = 'runtime/js/weft.d.ts';
 
 /** The WEFT_ABI_* constants the JS host reads: each must be in abi.h. */
 export const requiredConstants = ['VAL_SIZE', 'VAL_TYPE', 'VAL_LEN', 'VAL_WORD', 'TYPE_INT', 'TYPE_DOUBLE',
-  'TYPE_STRING', 'TYPE_BYTES', 'TYPE_HANDLE', 'READ_PENDING', 'TEXT_STATUS', 'TEXT_HEADER', 'TEXT_HEADER_AT',
+  'TYPE_STRING', 'TYPE_BYTES', 'TYPE_HANDLE', 'READ_PENDING', 'TEXT_STATUS', 'TEXT_HEADER', 'TEXT_HEADER_AT', 'TEXT_URL',
   'HEADER_STRIDE', 'IOV_STRIDE'];
 
 class ContractError extends Error {}
@@ -232,7 +232,7 @@ export function generate(sources, abiFile) {
     else lines.push(`  ${n},`);
   }
   const library = replaceBlock(sources[LIBRARY], 'imports',
-    `${header(abiFile, '//')}\nvar weftImportNames = [\n${lines.join('\n')}\n];\nvar weftEJS = ${c.codes.find((e) => e.name === 'EJS')?.value ?? fail(`${WEFT_H}: no EJS code`)};\n`, LIBRARY);
+    `${header(abiFile, '//')}\nvar weftImportNames = [\n${lines.join('\n')}\n];\nvar weftENOASYNC = ${c.codes.find((e) => e.name === 'ENOASYNC')?.value ?? fail(`${WEFT_H}: no ENOASYNC code`)};\n`, LIBRARY);
   const fields = c.codes.map((e) => `${e.name}: ${e.value};`);
   const typeLines = [];
   for (const f of fields) {

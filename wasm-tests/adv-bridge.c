@@ -34,9 +34,9 @@ static char *url(const char *path) {
 static const char *code(long rc) {
   static const char *names[] = {"OK", "EINVAL", "ENOMEM", "ENOTCO", "ESRCH", "EJOINED", "EBUSY",
                                 "EDEADLK", "ESAVEAREA", "ESTACK", "EHOST", "ECANCELED", "ETIMEDOUT",
-                                "EJS", "EHANDLE", "ENET", "ECLOSED", "EPIPE", "EAGAIN"};
+                                "EJS", "EHANDLE", "ENET", "ECLOSED", "EPIPE", "EAGAIN", "ENOASYNC"};
   static char other[32];
-  if (rc <= 0 && rc >= -18) return names[-rc];
+  if (rc <= 0 && rc >= -19) return names[-rc];
   snprintf(other, sizeof other, "%ld", rc);
   return other;
 }
@@ -85,6 +85,46 @@ static void msg_not_stale(void) {
   int32_t i;
   show("null result", weft_call("add", "ii>i", 1, 2, NULL));
   (void)i;
+}
+
+/* The case: an unknown name's message, then a bad signature's own. */
+static void sig_after_unknown(void) {
+  char *a, *b;
+  show("lookpu", weft_call("lookpu", "s>s", "x", &a));
+  show("si>ss", weft_call("lookup", "si>ss", "x", 1, &a, &b));
+  show("second >", weft_call("add", "i>i>", 1));
+  show("control byte", weft_call("add", "i\x01>i", 1));
+}
+
+/* WEFT_CALL: the C arguments' types against the signature. */
+static void call_checked(void) {
+  int32_t r = 0;
+  double d = 0;
+  char *s = NULL;
+  void *b = NULL;
+  size_t n = 0;
+  unsigned char bytes[3] = {1, 2, 3};
+  show("ok", WEFT_CALL("add", "ii>i", 2, 3, &r));
+  printf("ok r=%d\n", r);
+  show("int for d", WEFT_CALL("half", "d>d", 5, &d));
+  show("double for i", WEFT_CALL("add", "ii>i", 2.5, 3, &r));
+  show("int for s", WEFT_CALL("kind", "s>s", 7, &s));
+  show("double * for i", WEFT_CALL("add", "ii>i", 2, 3, &d));
+  show("long long", WEFT_CALL("add", "ii>i", 2, 3LL, &r));
+  show("too few", WEFT_CALL("add", "ii>i", 2, 3));
+  show("too many", WEFT_CALL("add", "ii>i", 2, 3, &r, &r));
+  show("b without length", WEFT_CALL("bytelen", "b>i", bytes, &r));
+  show("b", WEFT_CALL("bytelen", "b>i", bytes, sizeof bytes, &r));
+  printf("b r=%d\n", r);
+  show("s NULL", WEFT_CALL("kind", "s>s", NULL, &s));
+  printf("s NULL s=%s\n", s);
+  free(s);
+  show("b result", WEFT_CALL("val", "s>b", "bytes", &b, &n));
+  printf("b result len=%zu\n", n);
+  free(b);
+  show("none", WEFT_CALL("add", ">"));
+  show("bad sig", WEFT_CALL("add", "iq>i", 1, 2, &r));
+  (void)d;
 }
 
 static void unknown_fn(void) { show("unknown", weft_call("no_such_fn", ">")); }
@@ -525,6 +565,48 @@ static void resp_text_buffers(void) {
   weft_response_free(r);
 }
 
+static void resp_url(void) {
+  weft_response r = hello();
+  char buf[64];
+  memset(buf, '#', sizeof buf);
+  int full = weft_response_url(r, NULL, 0);
+  printf("measure ok=%d\n", full == (int)strlen(url("/t/hello")));
+  printf("NULL,64 = %s\n", code(weft_response_url(r, NULL, 64)));
+  printf("cap 0 untouched=%d\n", weft_response_url(r, buf, 0) == full && buf[0] == '#');
+  printf("cap 5 = [%s] %d\n", (weft_response_url(r, buf, 5), buf), (int)strlen(buf));
+  weft_response_url(r, buf, sizeof buf);
+  printf("full ok=%d\n", !strcmp(buf, url("/t/hello")));
+  printf("past the end = %s\n", code(weft_response_url(r, (char *)(memory_end() + 64), 16)));
+  weft_response_free(r);
+  printf("stale = %s\n", code(weft_response_url(r, buf, sizeof buf)));
+  printf("garbage = %s %s\n", code(weft_response_url(0, buf, sizeof buf)), code(weft_response_url(-7, buf, sizeof buf)));
+  weft_handle s = weft_abort_new();
+  printf("signal = %s\n", code(weft_response_url(s, buf, sizeof buf)));
+  weft_handle_free(s);
+}
+
+/* The redirect option: follow (the final URL), error, manual, garbage. */
+static void fetch_redirect(void) {
+  const weft_redirect modes[] = {WEFT_REDIRECT_FOLLOW, WEFT_REDIRECT_ERROR, WEFT_REDIRECT_MANUAL};
+  const char *names[] = {"follow", "error", "manual"};
+  for (int k = 0; k < 3; k++) {
+    weft_response r;
+    int rc = weft_fetch(url("/t/redirect"), &(weft_fetch_opts){.redirect = modes[k]}, &r);
+    if (rc) {
+      show(names[k], rc);
+      continue;
+    }
+    char u[256], loc[64] = "";
+    weft_response_url(r, u, sizeof u);
+    weft_response_header(r, "location", loc, sizeof loc);
+    const char *rel = strncmp(u, base, strlen(base)) ? u : u + strlen(base);
+    printf("%s status=%d url=%s location=%s\n", names[k], weft_response_status(r), rel, loc);
+    weft_response_free(r);
+  }
+  fetch_case("redirect 3", url("/t/redirect"), &(weft_fetch_opts){.redirect = 3});
+  fetch_case("redirect -1", url("/t/redirect"), &(weft_fetch_opts){.redirect = -1});
+}
+
 static void resp_header_at(void) {
   weft_response r = hello();
   char n[32], v[32];
@@ -941,7 +1023,9 @@ typedef void (*case_fn)(void);
 static const struct { const char *name; case_fn fn; } cases[] = {
   {"sig-bad-char", sig_bad_char}, {"sig-no-arrow", sig_no_arrow}, {"sig-two-results", sig_two_results},
   {"sig-too-many", sig_too_many}, {"sig-empty", sig_empty}, {"sig-null", sig_null}, {"name-null", name_null},
-  {"sig-max-args", sig_max_args}, {"msg-not-stale", msg_not_stale}, {"unknown-fn", unknown_fn},
+  {"sig-max-args", sig_max_args}, {"msg-not-stale", msg_not_stale},
+  {"sig-after-unknown", sig_after_unknown}, {"call-checked", call_checked}, {"resp-url", resp_url},
+  {"fetch-redirect", fetch_redirect}, {"unknown-fn", unknown_fn},
   {"result-null", result_null}, {"arg-b-null-len", arg_b_null_len}, {"arg-b-null-zero", arg_b_null_zero},
   {"arg-b-beyond", arg_b_beyond}, {"arg-s-null", arg_s_null}, {"all-types", all_types},
   {"res-s-nul", res_s_nul}, {"res-i-string", res_i_string}, {"res-i-fraction", res_i_fraction},

@@ -113,20 +113,50 @@ const msg = (code, text) => new RegExp(`rc=${code} msg=${text}`);
 // What each C-driven case must print.
 const cCases = {
   // weft_call's signature: each failure names itself in weft_last_error().
-  'sig-bad-char': [/^iq>i rc=EINVAL msg=weft_call\("add", "iq>i"\): 'q' is not a type/],
+  'sig-bad-char': [/^iq>i rc=EINVAL msg=weft_call\("add", "iq>i"\): character 2, 'q', is not a type \(i d s b h\)$/],
   'sig-no-arrow': [/^ii rc=EINVAL msg=weft_call\("add", "ii"\): .*no '>'/],
-  'sig-two-results': [/^i>ii rc=EINVAL msg=weft_call\("add", "i>ii"\): .*one result/],
-  'sig-too-many': [/^17 args rc=EINVAL msg=weft_call\("add", .*at most 16 arguments/],
+  'sig-two-results': [/^i>ii rc=EINVAL msg=weft_call\("add", "i>ii"\): character 4, 'i': at most one result after '>'$/],
+  'sig-too-many': [/^17 args rc=EINVAL msg=weft_call\("add", .*17 arguments before '>': at most 16$/],
   'sig-empty': [/^empty rc=EINVAL msg=weft_call\("add", ""\): .*no '>'/],
   'sig-null': [/^sig NULL rc=EINVAL msg=weft_call\("add", NULL\): .*NULL/],
   'name-null': [/^name NULL rc=EINVAL msg=weft_call\(NULL, ">"\): .*NULL/],
   'sig-max-args': ['16 args rc=OK r=136'],
   'msg-not-stale': [
     'reject rc=EJS msg=error message',
-    /^bad sig rc=EINVAL msg=weft_call\("add", "x>"\): 'x' is not a type/,
+    /^bad sig rc=EINVAL msg=weft_call\("add", "x>"\): character 1, 'x', is not a type/,
     'unknown rc=EINVAL msg=weft: no host function named "nope"',
     /^null result rc=EINVAL msg=weft_call\("add", "ii>i"\): .*result pointer.*NULL/,
   ],
+  // The issue's report: a bad signature after an unknown name has its own message.
+  'sig-after-unknown': [
+    'lookpu rc=EINVAL msg=weft: no host function named "lookpu"',
+    'si>ss rc=EINVAL msg=weft_call("lookup", "si>ss"): character 5, \'s\': at most one result after \'>\'',
+    'second > rc=EINVAL msg=weft_call("add", "i>i>"): character 4 is a second \'>\' (write ARGS>RESULT)',
+    'control byte rc=EINVAL msg=weft_call("add", "i\x01>i"): character 2, byte 0x01, is not a type (i d s b h)',
+  ],
+  // WEFT_CALL: a C argument of the wrong type is caught before anything is called.
+  'call-checked': [
+    'ok rc=OK msg=', 'ok r=5',
+    'int for d rc=EINVAL msg=weft_call("half", "d>d"): C argument 1 after the signature is an integer, but character 1, \'d\', needs a double',
+    'double for i rc=EINVAL msg=weft_call("add", "ii>i"): C argument 1 after the signature is a double, but character 1, \'i\', needs an int32_t',
+    'int for s rc=EINVAL msg=weft_call("kind", "s>s"): C argument 1 after the signature is an integer, but character 1, \'s\', needs a const char *',
+    'double * for i rc=EINVAL msg=weft_call("add", "ii>i"): C argument 3 after the signature is a double *, but character 4, \'i\', needs an int32_t *',
+    'long long rc=EINVAL msg=weft_call("add", "ii>i"): C argument 2 after the signature is a 64-bit integer or long double, but character 2, \'i\', needs an int32_t',
+    'too few rc=EINVAL msg=weft_call("add", "ii>i"): 2 C arguments after the signature, which takes 3',
+    'too many rc=EINVAL msg=weft_call("add", "ii>i"): 4 C arguments after the signature, which takes 3',
+    'b without length rc=EINVAL msg=weft_call("bytelen", "b>i"): C argument 2 after the signature is an int *, but character 1, \'b\', needs a size_t length',
+    'b rc=OK msg=', 'b r=3',
+    's NULL rc=OK msg=', 's NULL s=null',
+    'b result rc=OK msg=', 'b result len=3',
+    'none rc=OK msg=',
+    /^bad sig rc=EINVAL msg=weft_call\("add", "iq>i"\): character 2, 'q', is not a type/,
+  ],
+  'resp-url': ['measure ok=1', 'NULL,64 = EINVAL', 'cap 0 untouched=1', 'cap 5 = [http] 4', 'full ok=1', 'past the end = EINVAL',
+    'stale = EHANDLE', 'garbage = EHANDLE EHANDLE', 'signal = EHANDLE'],
+  // Node's fetch gives the 3xx itself for 'manual' (a browser: an opaque redirect, status 0).
+  'fetch-redirect': ['follow status=200 url=/t/hello location=', /^error rc=ENET msg=weft: fetch .*\/t\/redirect: fetch failed \(unexpected redirect\): the server redirected, and opts.redirect is WEFT_REDIRECT_ERROR$/,
+    'manual status=302 url=/t/redirect location=/t/hello',
+    /^redirect 3 rc=EINVAL msg=weft: fetch .*: redirect 3 is not a weft_redirect/, /^redirect -1 rc=EINVAL msg=weft: fetch .*: redirect -1 is not a weft_redirect/],
   'unknown-fn': ['unknown rc=EINVAL msg=weft: no host function named "no_such_fn"'],
   'result-null': [
     /^i NULL rc=EINVAL msg=.*result pointer.*NULL/,
@@ -516,7 +546,7 @@ test('high: every bridge path with stacks and buffers above 2 GiB', { timeout: 1
     'roundtrip rc=OK s=-7|2.5|wörld|1,2,250|high high=1',
     'i rc=OK v=42', 'd rc=OK v=2.5', 's rc=OK v=hello', 'b rc=OK len=3', 'h rc=OK live=1',
     'reject rc=EJS msg=error message',
-    /^bad sig rc=EINVAL msg=weft_call\("add", "x>"\): 'x' is not a type/,
+    /^bad sig rc=EINVAL msg=weft_call\("add", "x>"\): character 1, 'x', is not a type/,
     'fetch rc=OK r>0=1 status=200', 'header rc=6 value=wörld', 'read n=6 [wörld]',
     'body rc=OK len=1024 high=1',
     'bad url rc=EINVAL msg=weft: invalid URL "http://[bad"',

@@ -654,12 +654,12 @@ static void case_stats_null(void) {
 }
 
 static void case_strerror_all(void) {
-  for (int e = WEFT_EAGAIN; e <= 0; e++) {
+  for (int e = WEFT_ENOASYNC; e <= 0; e++) {
     const char *s = weft_strerror(e);
     CHECK(s && *s && strcmp(s, "unknown error") != 0);
-    for (int f = WEFT_EAGAIN; f < e; f++) CHECK(strcmp(weft_strerror(f), s) != 0);
+    for (int f = WEFT_ENOASYNC; f < e; f++) CHECK(strcmp(weft_strerror(f), s) != 0);
   }
-  int odd[] = {1, WEFT_EAGAIN - 1, INT_MIN, INT_MAX, -1000};
+  int odd[] = {1, WEFT_ENOASYNC - 1, INT_MIN, INT_MAX, -1000};
   for (int i = 0; i < 5; i++) CHECK(weft_strerror(odd[i]) && strcmp(weft_strerror(odd[i]), "unknown error") == 0);
 }
 

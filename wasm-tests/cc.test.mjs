@@ -133,7 +133,7 @@ test('a program linked without Asyncify runs until it would suspend, then stops 
   assert.equal(ok.status, 0);
   assert.match(ok.stdout[0], /^sha256 mib=1 .* digest=[0-9a-f]{64}$/);
   const stopped = await runProgram(url, ['yield', '1', '1']);
-  assert.equal(stopped.error?.code, 'WEFT_EJS', 'main was stopped: run() rejects');
+  assert.equal(stopped.error?.code, 'WEFT_ENOASYNC', 'main was stopped with its own code: run() rejects');
   assert.match(stopped.error.message, /coroutine #1 "main" was stopped: this program was linked without -sASYNCIFY, so it cannot suspend/);
   assert.deepEqual(stopped.stdout, []);
   assert.match(stopped.stderr.join('\n'), /coroutine #1 "main" was stopped: this program was linked without -sASYNCIFY, so it cannot suspend/);

@@ -53,7 +53,8 @@ extern "C" {
   XX(ENET, -15, "network error")                                                            \
   XX(ECLOSED, -16, "closed: read after the end, or channel closed and drained")            \
   XX(EPIPE, -17, "send on a closed channel")                                                \
-  XX(EAGAIN, -18, "nothing ready (non-blocking select)")
+  XX(EAGAIN, -18, "nothing ready (non-blocking select)")                                  \
+  XX(ENOASYNC, -19, "linked without Asyncify: this program cannot suspend")
 
 /* What each means where it is returned:
  *   EINVAL     invalid argument
@@ -73,7 +74,9 @@ extern "C" {
  *   ENET       network error: refused, reset, DNS, CORS...
  *   ECLOSED    read after the end; receive from a closed, drained channel
  *   EPIPE      send on a closed channel
- *   EAGAIN     non-blocking select: no case was ready */
+ *   EAGAIN     non-blocking select: no case was ready
+ *   ENOASYNC   the program was linked without Asyncify (-sASYNCIFY=0), and a
+ *              coroutine tried to suspend: it was stopped */
 enum {
   WEFT_OK = 0,
 #define WEFT__ERRNO_ENUM(name, value, text) WEFT_##name = value,
@@ -223,6 +226,78 @@ int weft_handle_free(weft_handle h);
  * weft_last_error(). Nothing is written through the result pointers on failure. */
 int weft_call(const char *name, const char *sig, ...);
 
+/* WEFT_CALL(name, sig, ...): weft_call with its C arguments' types checked
+ * against `sig`. The macro captures each argument's type with _Generic;
+ * weft_call_checked compares them with the signature before anything is
+ * called, and a mismatch (an int for 'd', a double for 'i', a non-string
+ * for 's', a result pointer of the wrong type, too few or too many
+ * arguments) is WEFT_EINVAL naming the argument, its C type and the
+ * signature's letter. The check runs at run time: C cannot read a string
+ * literal's characters at compile time. Up to 40 C arguments after sig. */
+int weft_call_checked(const char *types, const char *name, const char *sig, ...);
+#define WEFT_CALL(name, sig, ...) \
+  weft_call_checked((const char[]){WEFT__EACH(WEFT__CTYPE, ##__VA_ARGS__) 0}, name, sig, ##__VA_ARGS__)
+/* The letter for an argument's C type: integers 'i' (64-bit: 'L'), floating
+ * 'd', char pointers 's', void pointers 'v', int/double/char * / void * /
+ * size_t pointers 'I' 'D' 'S' 'V' 'Z', any other type '?'. */
+#define WEFT__CTYPE(x) _Generic((x),                                                     \
+  _Bool: 'i', char: 'i', signed char: 'i', unsigned char: 'i', short: 'i',                \
+  unsigned short: 'i', int: 'i', unsigned int: 'i', long: 'i', unsigned long: 'i',        \
+  long long: 'L', unsigned long long: 'L', float: 'd', double: 'd', long double: 'L',     \
+  char *: 's', const char *: 's', void *: 'v', const void *: 'v',                         \
+  int *: 'I', double *: 'D', char **: 'S', void **: 'V', unsigned long *: 'Z',            \
+  default: '?'),
+#define WEFT__EACH(F, ...) WEFT__EACH_N(_, ##__VA_ARGS__, WEFT__E40, WEFT__E39, WEFT__E38, WEFT__E37,   \
+  WEFT__E36, WEFT__E35, WEFT__E34, WEFT__E33, WEFT__E32, WEFT__E31, WEFT__E30, WEFT__E29,          \
+  WEFT__E28, WEFT__E27, WEFT__E26, WEFT__E25, WEFT__E24, WEFT__E23, WEFT__E22, WEFT__E21,          \
+  WEFT__E20, WEFT__E19, WEFT__E18, WEFT__E17, WEFT__E16, WEFT__E15, WEFT__E14, WEFT__E13,          \
+  WEFT__E12, WEFT__E11, WEFT__E10, WEFT__E9, WEFT__E8, WEFT__E7, WEFT__E6, WEFT__E5, WEFT__E4,     \
+  WEFT__E3, WEFT__E2, WEFT__E1, WEFT__E0)(F, ##__VA_ARGS__)
+#define WEFT__EACH_N(_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17,    \
+  _18, _19, _20, _21, _22, _23, _24, _25, _26, _27, _28, _29, _30, _31, _32, _33, _34, _35, _36,  \
+  _37, _38, _39, _40, N, ...) N
+#define WEFT__E0(F, ...)
+#define WEFT__E1(F, x) F(x)
+#define WEFT__E2(F, x, ...) F(x) WEFT__E1(F, __VA_ARGS__)
+#define WEFT__E3(F, x, ...) F(x) WEFT__E2(F, __VA_ARGS__)
+#define WEFT__E4(F, x, ...) F(x) WEFT__E3(F, __VA_ARGS__)
+#define WEFT__E5(F, x, ...) F(x) WEFT__E4(F, __VA_ARGS__)
+#define WEFT__E6(F, x, ...) F(x) WEFT__E5(F, __VA_ARGS__)
+#define WEFT__E7(F, x, ...) F(x) WEFT__E6(F, __VA_ARGS__)
+#define WEFT__E8(F, x, ...) F(x) WEFT__E7(F, __VA_ARGS__)
+#define WEFT__E9(F, x, ...) F(x) WEFT__E8(F, __VA_ARGS__)
+#define WEFT__E10(F, x, ...) F(x) WEFT__E9(F, __VA_ARGS__)
+#define WEFT__E11(F, x, ...) F(x) WEFT__E10(F, __VA_ARGS__)
+#define WEFT__E12(F, x, ...) F(x) WEFT__E11(F, __VA_ARGS__)
+#define WEFT__E13(F, x, ...) F(x) WEFT__E12(F, __VA_ARGS__)
+#define WEFT__E14(F, x, ...) F(x) WEFT__E13(F, __VA_ARGS__)
+#define WEFT__E15(F, x, ...) F(x) WEFT__E14(F, __VA_ARGS__)
+#define WEFT__E16(F, x, ...) F(x) WEFT__E15(F, __VA_ARGS__)
+#define WEFT__E17(F, x, ...) F(x) WEFT__E16(F, __VA_ARGS__)
+#define WEFT__E18(F, x, ...) F(x) WEFT__E17(F, __VA_ARGS__)
+#define WEFT__E19(F, x, ...) F(x) WEFT__E18(F, __VA_ARGS__)
+#define WEFT__E20(F, x, ...) F(x) WEFT__E19(F, __VA_ARGS__)
+#define WEFT__E21(F, x, ...) F(x) WEFT__E20(F, __VA_ARGS__)
+#define WEFT__E22(F, x, ...) F(x) WEFT__E21(F, __VA_ARGS__)
+#define WEFT__E23(F, x, ...) F(x) WEFT__E22(F, __VA_ARGS__)
+#define WEFT__E24(F, x, ...) F(x) WEFT__E23(F, __VA_ARGS__)
+#define WEFT__E25(F, x, ...) F(x) WEFT__E24(F, __VA_ARGS__)
+#define WEFT__E26(F, x, ...) F(x) WEFT__E25(F, __VA_ARGS__)
+#define WEFT__E27(F, x, ...) F(x) WEFT__E26(F, __VA_ARGS__)
+#define WEFT__E28(F, x, ...) F(x) WEFT__E27(F, __VA_ARGS__)
+#define WEFT__E29(F, x, ...) F(x) WEFT__E28(F, __VA_ARGS__)
+#define WEFT__E30(F, x, ...) F(x) WEFT__E29(F, __VA_ARGS__)
+#define WEFT__E31(F, x, ...) F(x) WEFT__E30(F, __VA_ARGS__)
+#define WEFT__E32(F, x, ...) F(x) WEFT__E31(F, __VA_ARGS__)
+#define WEFT__E33(F, x, ...) F(x) WEFT__E32(F, __VA_ARGS__)
+#define WEFT__E34(F, x, ...) F(x) WEFT__E33(F, __VA_ARGS__)
+#define WEFT__E35(F, x, ...) F(x) WEFT__E34(F, __VA_ARGS__)
+#define WEFT__E36(F, x, ...) F(x) WEFT__E35(F, __VA_ARGS__)
+#define WEFT__E37(F, x, ...) F(x) WEFT__E36(F, __VA_ARGS__)
+#define WEFT__E38(F, x, ...) F(x) WEFT__E37(F, __VA_ARGS__)
+#define WEFT__E39(F, x, ...) F(x) WEFT__E38(F, __VA_ARGS__)
+#define WEFT__E40(F, x, ...) F(x) WEFT__E39(F, __VA_ARGS__)
+
 /* Declare a host function from C source:
  *   WEFT_JS_FUNCTION(delay_double, async (ms, x) => { ...; return x * 2; })
  * defines it for weft_call("delay_double", "dd>d", ...), at start-up. */
@@ -298,7 +373,17 @@ typedef struct weft_fetch_opts {
                                   2^31 - 1 (24.8 days) and more, INFINITY included: none;
                                   negative or NaN: WEFT_EINVAL */
   weft_handle signal;          /* 0, or a weft_abort_new() handle */
+  int redirect;                /* a weft_redirect: WEFT_REDIRECT_FOLLOW (0, the default),
+                                  _ERROR or _MANUAL; another value: WEFT_EINVAL */
 } weft_fetch_opts;
+
+/* What fetch does with a redirect (fetch()'s `redirect` option):
+ *   FOLLOW  follow it; weft_response_url gives the final URL
+ *   ERROR   fail with WEFT_ENET, the message saying the redirect was refused
+ *   MANUAL  do not follow: Node gives the 3xx response itself (status,
+ *           location header); browsers an opaque-redirect response
+ *           (status 0, no headers) */
+typedef enum { WEFT_REDIRECT_FOLLOW = 0, WEFT_REDIRECT_ERROR = 1, WEFT_REDIRECT_MANUAL = 2 } weft_redirect;
 
 /* Start a request and wait for the response's status and headers; the
  * body is then read with weft_response_read or weft_response_body.
@@ -318,6 +403,10 @@ int weft_response_status_text(weft_response r, char *buf, size_t cap);
 int weft_response_header(weft_response r, const char *name, char *buf, size_t cap);
 int weft_response_header_at(weft_response r, int i, char *name, size_t name_cap, char *value,
                             size_t value_cap);
+/* The response's URL, after any redirects it followed (resolve relative
+ * links against this one), copied as the calls above copy; "" (length 0)
+ * where the platform gives none. */
+int weft_response_url(weft_response r, char *buf, size_t cap);
 /* Read the next bytes of the body into buf (at most LONG_MAX): returns how
  * many (> 0), 0 at the end, WEFT_ECLOSED if read again after that, or an
  * error (WEFT_ENET when the connection breaks, WEFT_ECANCELED,

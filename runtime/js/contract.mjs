@@ -23,6 +23,7 @@ export const codes = Object.freeze({
   ECLOSED: -16,
   EPIPE: -17,
   EAGAIN: -18,
+  ENOASYNC: -19,
 });
 
 /** weft_strerror's text for each code, by name. */
@@ -45,6 +46,7 @@ export const codeTexts = Object.freeze({
   ECLOSED: "closed: read after the end, or channel closed and drained",
   EPIPE: "send on a closed channel",
   EAGAIN: "nothing ready (non-blocking select)",
+  ENOASYNC: "linked without Asyncify: this program cannot suspend",
 });
 
 /** abi.h's WEFT_ABI_* constants, without the prefix: layouts and numbers. */
@@ -63,6 +65,7 @@ export const abi = Object.freeze({
   TEXT_STATUS: 0,
   TEXT_HEADER: 1,
   TEXT_HEADER_AT: 2,
+  TEXT_URL: 3,
   HEADER_STRIDE: 8,
   IOV_STRIDE: 8,
 });
@@ -116,6 +119,7 @@ export const entryPoints = Object.freeze([
   "settle",
   "invoke",
   "cancel_export",
+  "list_text",
 ]);
 
 /** Functions Asyncify need not instrument: they never sit on a suspended stack (WEFT_NEVER_SUSPENDS). */
@@ -128,6 +132,7 @@ export const neverSuspends = Object.freeze([
   "weft__recover",
   "weft__stall",
   "weft__halt",
+  "weft__list_text",
   "sched_spawn",
   "sched_finish",
   "sched_event",

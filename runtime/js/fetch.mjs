@@ -9,6 +9,9 @@
 import { abi } from './contract.mjs';
 import { codes, failure } from './errors.mjs';
 
+// weft.h's weft_redirect, by value: fetch()'s `redirect` option.
+const REDIRECT = ['follow', 'error', 'manual'];
+
 // setTimeout's longest delay; a timeout this long or longer (or Infinity) is none.
 const MAX_TIMEOUT = 2 ** 31 - 1;
 
@@ -47,7 +50,12 @@ export class FetchHost {
       return failure(codes.ECANCELED, `weft: fetch ${st.url} was aborted`);
     }
     const cause = e?.cause?.code ?? e?.cause?.message;
-    return failure(codes.ENET, `weft: fetch ${st.url}: ${e?.message ?? e}${cause ? ` (${cause})` : ''}`);
+    // Node names a refused redirect ("unexpected redirect"); a browser gives
+    // only "Failed to fetch", which may be the redirect or the network.
+    const refused = st.redirect === 'error'
+      ? (/redirect/i.test(String(cause)) ? ': the server redirected, and opts.redirect is WEFT_REDIRECT_ERROR'
+        : ' (if the server redirected: opts.redirect is WEFT_REDIRECT_ERROR)') : '';
+    return failure(codes.ENET, `weft: fetch ${st.url}: ${e?.message ?? e}${cause ? ` (${cause})` : ''}${refused}`);
   }
 
   /** The request is over (its body read to the end, failed, or let go):
@@ -77,7 +85,7 @@ export class FetchHost {
   }
 
   /** weft_host_fetch. */
-  fetch(op, urlPtr, methodPtr, headersPtr, bodyPtr, bodyLen, timeoutMs, signal) {
+  fetch(op, urlPtr, methodPtr, headersPtr, bodyPtr, bodyLen, timeoutMs, signal, redirect) {
     const ops = this.ops;
     const m = this.host.memory;
     const url = m.string(urlPtr);
@@ -88,6 +96,8 @@ export class FetchHost {
     }
     const refuse = (code, why) => ops.refuse(op, code, `weft: fetch ${url}: ${why}`);
     if (!(timeoutMs >= 0)) return refuse(codes.EINVAL, `timeout_ms ${timeoutMs} is not a duration (0: none, > 0: milliseconds)`);
+    const redirectMode = REDIRECT[redirect];
+    if (!redirectMode) return refuse(codes.EINVAL, `redirect ${redirect} is not a weft_redirect (WEFT_REDIRECT_FOLLOW, _ERROR or _MANUAL)`);
     let user = null;
     if (signal) {
       user = this.handles.get(signal);
@@ -107,12 +117,13 @@ export class FetchHost {
     if (bodyLen && !m.contains(bodyPtr, bodyLen)) {
       return refuse(codes.EINVAL, `the body (${bodyLen} bytes at 0x${(bodyPtr >>> 0).toString(16)}) lies outside the program's memory`);
     }
-    const st = { id: 0, url, timeout: timeoutMs, ctrl: new AbortController(), signal: null, timeoutSignal: null,
+    const st = { id: 0, url, redirect: redirectMode, timeout: timeoutMs, ctrl: new AbortController(), signal: null, timeoutSignal: null,
       deadline: 0, res: null, reader: null, chunk: null, off: 0, done: false, ended: false, error: null, pulling: null,
       headerList: null, over: false, closed: false };
     // Method, headers and body are checked here, before anything is sent:
     // what the Request refuses is the caller's error, not the network's.
-    const init = { method: m.string(methodPtr), headers, body: bodyLen ? m.bytes(bodyPtr, bodyLen) : undefined };
+    const init = { method: m.string(methodPtr), headers, body: bodyLen ? m.bytes(bodyPtr, bodyLen) : undefined,
+      redirect: redirectMode };
     try {
       new Request(url, init); // only to check them
     } catch (e) {
@@ -178,6 +189,7 @@ export class FetchHost {
     const m = this.host.memory;
     const copy = (s, p, n) => m.copyString(s, p, n) ?? codes.EINVAL;
     if (what === abi.TEXT_STATUS) return copy(st.res.statusText, buf, cap);
+    if (what === abi.TEXT_URL) return copy(st.res.url ?? '', buf, cap);
     if (what === abi.TEXT_HEADER) {
       let value;
       try {

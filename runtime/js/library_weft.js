@@ -15,7 +15,7 @@ var weftImportNames = [
   'handle_free', 'export_done', 'export_yield', 'fetch', 'response_status', 'response_text',
   'response_read', 'response_free', 'abort_new', 'abort',
 ];
-var weftEJS = -13;
+var weftENOASYNC = -19;
 // </contract:imports>
 var weftImports = {};
 weftImportNames.forEach(function (name) {
@@ -33,7 +33,7 @@ weftImportNames.forEach(function (name) {
 // (Built from text, like the forwarders, to hold the code's value.)
 weftImports.start_unwind = eval('(function () {' +
   '  var e = new Error("this program was linked without -sASYNCIFY, so it cannot suspend");' +
-  '  e.weftCode = ' + weftEJS + ';' + // WEFT_EJS: a JS exception, not a trap of the unwind
+  '  e.weftCode = ' + weftENOASYNC + ';' + // WEFT_ENOASYNC: its own code, not a trap of the unwind
   '  throw e;' +
   '})');
 ['stop_unwind', 'start_rewind', 'stop_rewind'].forEach(function (name) {

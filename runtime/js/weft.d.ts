@@ -7,7 +7,7 @@
 export declare const codes: Readonly<{
   EINVAL: -1; ENOMEM: -2; ENOTCO: -3; ESRCH: -4; EJOINED: -5; EBUSY: -6; EDEADLK: -7;
   ESAVEAREA: -8; ESTACK: -9; EHOST: -10; ECANCELED: -11; ETIMEDOUT: -12; EJS: -13; EHANDLE: -14;
-  ENET: -15; ECLOSED: -16; EPIPE: -17; EAGAIN: -18;
+  ENET: -15; ECLOSED: -16; EPIPE: -17; EAGAIN: -18; ENOASYNC: -19;
 }>;
 // </contract:codes>
 
@@ -81,8 +81,54 @@ export interface RunOptions extends LoadOptions {
   args?: string[];
 }
 
-/** A loaded weft program. */
-export declare class Program {
+/** What program.call can resolve with: a number, a string, bytes, an
+ * object (a handle's), or undefined (no weft_return_*, or null). */
+export type Value = number | string | Uint8Array | object | undefined;
+
+/**
+ * The exports of a program, for typed callers: each WEFT_EXPORT name maps
+ * to a function type, its parameters what JS passes, its result what
+ * weft_return_* gives (or, for an export consumed with iterate, an
+ * AsyncIterable of what each weft_args_yield hands out):
+ *
+ *   type Exports = {
+ *     add: (a: number, b: number) => number;
+ *     count_up: (n: number) => AsyncIterable<number>;
+ *   };
+ *   const program = await load<Exports>('./app.mjs');
+ *   const sum: number = await program.call('add', 2, 3);
+ *   for await (const v of program.iterate('count_up', 4)) v.toFixed();
+ *
+ * The types are a promise the caller makes about the C side: nothing is
+ * checked at run time beyond what an untyped call checks.
+ */
+export type ExportMap<E = any> = { [K in keyof E]: (...args: any[]) => unknown };
+
+/** Without a map: any name, any arguments, any Value. */
+export type UntypedExports = { [name: string]: (...args: unknown[]) => Value };
+
+/** What program.call resolves with for export type F. */
+export type CallResult<F> = F extends (...args: any[]) => infer R
+  ? R extends AsyncIterable<unknown> ? Value : Awaited<R> : never;
+/** What program.iterate yields for export type F. */
+export type Yielded<F> = F extends (...args: any[]) => infer R
+  ? R extends AsyncIterable<infer Y> ? Y : Awaited<R> : never;
+
+/** One coroutine, as program.list() gives it (weft_list's weft_info). */
+export interface CoroutineInfo {
+  id: number;
+  name: string;
+  state: 'ready' | 'running' | 'blocked' | 'done';
+  /** What it waits for ("sleep until 1523.0 ms", "JS call fetch_user", ...); '' unless blocked. */
+  waits: string;
+  /** Its save area, in bytes. */
+  saveBytes: number;
+  /** Its C stack (a compact coroutine: the part kept), in bytes. */
+  stackBytes: number;
+}
+
+/** A loaded weft program; `E` types its exports (see ExportMap). */
+export declare class Program<E extends ExportMap<E> = UntypedExports> {
   /** The Emscripten module (exports as `_name`, HEAP views, ...). */
   readonly module: any;
   /**
@@ -109,7 +155,7 @@ export declare class Program {
    * stopped (failed or exited), calls reject at once ("weft: the program
    * has stopped: ..."), and exit() also rejects the calls still in flight.
    */
-  call(name: string, ...args: unknown[]): Promise<number | string | Uint8Array | object | undefined>;
+  call<K extends keyof E & string>(name: K, ...args: Parameters<E[K]>): Promise<CallResult<E[K]>>;
   /**
    * Consume WEFT_EXPORT function `name`, which hands values out with
    * weft_args_yield, as an async iterator. Leaving a `for await` loop early
@@ -117,7 +163,7 @@ export declare class Program {
    * WEFT_ECANCELED); a failure rejects the pending next() with a WeftError.
    * Each next() asks for one value; several may be pending at once.
    */
-  iterate(name: string, ...args: unknown[]): AsyncIterableIterator<number | string | Uint8Array | object | undefined>;
+  iterate<K extends keyof E & string>(name: K, ...args: Parameters<E[K]>): AsyncIterableIterator<Yielded<E[K]>>;
   /** Register host function `name` for weft_call (replacing one of that
    * name); throws TypeError if `name` is not a string without NUL
    * characters or `fn` is not a function. */
@@ -126,13 +172,28 @@ export declare class Program {
    * operations and calls in flight, requests whose timeout still runs, and
    * whether the scheduler's timer is armed. */
   stats(): { handles: number; ops: number; calls: number; fetchTimers: number; timerArmed: boolean };
+  /**
+   * Every coroutine, ordered by id (weft_list): its state and what it
+   * waits for. [] once the program has stopped. Safe to call from a host
+   * function (the caller is then 'running').
+   */
+  list(): CoroutineInfo[];
+  /**
+   * Print the same as a table to the program's stderr output (the stderr
+   * option, or process.stderr), as weft_dump does. In Node the host also
+   * prints it on Ctrl-C (SIGINT) while the program runs, then lets the
+   * signal end the process as it would have (exit status 130 in a shell;
+   * not if other SIGINT listeners exist), and before the stalled report
+   * when the event loop drains while JS still waits on the program.
+   */
+  dump(): void;
 }
 
 /**
  * Load a weft program: `moduleUrl` is the ES module emcc wrote; its .wasm
  * sits beside it. Works in Node, pages and module Web Workers.
  */
-export declare function load(moduleUrl: string | URL, options?: LoadOptions): Promise<Program>;
+export declare function load<E extends ExportMap<E> = UntypedExports>(moduleUrl: string | URL, options?: LoadOptions): Promise<Program<E>>;
 
 /** Load and run a program in one call; resolves with its exit status. */
 export declare function run(moduleUrl: string | URL, options?: RunOptions): Promise<number>;

@@ -71,6 +71,9 @@ function outputTo(callback, stream, fallback) {
   return new Output(fallback, null);
 }
 
+// weft_info's states (weft.h: WEFT_READY ... WEFT_DONE), as program.list() names them.
+const STATES = ['ready', 'running', 'blocked', 'done'];
+
 class Host {
   constructor(options) {
     this.out = outputTo(options.stdout, isNode && process.stdout, (line) => console.log(line));
@@ -80,6 +83,7 @@ class Host {
     this.waits = 0; // program.call() and next() promises not yet settled
     this.watching = false;
     this.drained = () => this.onDrain();
+    this.interrupted = () => this.onInterrupt();
     this.timerHandle = null;
     this.wakePending = false;
     this.done = null; // {resolve, reject} while a program runs
@@ -230,12 +234,63 @@ class Host {
     if (!isNode || this.watching || this.stopped) return;
     this.watching = true;
     process.on('beforeExit', this.drained);
+    process.on('SIGINT', this.interrupted);
   }
   /** Stop watching once JS waits for nothing. */
   idle() {
     if (!this.watching || (!this.stopped && (this.done || this.waits))) return;
     process.off('beforeExit', this.drained);
+    process.off('SIGINT', this.interrupted);
     this.watching = false;
+  }
+  // Ctrl-C while the program runs: the table of coroutines goes to its
+  // stderr, then Node does what it would have done without this listener
+  // (the signal's default: the process ends, 130 in a shell), unless
+  // someone else listens for SIGINT too.
+  onInterrupt() {
+    this.dump('interrupted (SIGINT)');
+    process.off('SIGINT', this.interrupted);
+    this.watching = false;
+    process.off('beforeExit', this.drained);
+    if (process.listenerCount('SIGINT') === 0) {
+      process.kill(process.pid, 'SIGINT');
+      setTimeout(() => process.exit(130), 200); // if the signal did not end it
+    }
+  }
+  /** Every coroutine (weft__list_text): [] once the program has stopped. */
+  list() {
+    if (this.stopped || !this.raw) return [];
+    const p = this.enter('weft__list_text');
+    if (!p) {
+      if (this.stopped) return [];
+      throw new WeftError(codes.ENOMEM, 'weft: no memory to list the coroutines');
+    }
+    const text = this.memory.string(p);
+    this.memory.free(p);
+    return text.split('\n').filter(Boolean).map((line) => {
+      const [id, name, state, save, stack, waits] = line.split('\t');
+      return { id: Number(id), name, state: STATES[state] ?? String(state), waits,
+        saveBytes: Number(save), stackBytes: Number(stack) };
+    });
+  }
+  /** The table weft_dump prints, to the program's stderr; `why` heads it. */
+  dump(why) {
+    let all;
+    try {
+      all = this.list();
+    } catch (e) {
+      this.err.text(`weft: ${e.message}\n`);
+      this.err.flush();
+      return;
+    }
+    const pad = (v, n, left) => (left ? String(v).padEnd(n) : String(v).padStart(n));
+    const lines = [`weft: ${why ? `${why}: ` : ''}${all.length} coroutine(s)`,
+      `${pad('id', 6)}  ${pad('name', 23, true)}  ${pad('state', 8, true)}  ${pad('save B', 8)}  ${pad('stack B', 8)}  waits for`];
+    for (const c of all) {
+      lines.push(`${pad(c.id, 6)}  ${pad(c.name, 23, true)}  ${pad(c.state, 8, true)}  ${pad(c.saveBytes, 8)}  ${pad(c.stackBytes, 8)}  ${c.waits}`);
+    }
+    this.err.text(`${lines.join('\n')}\n`);
+    this.err.flush();
   }
   onDrain() {
     if (this.stopped || (!this.done && !this.waits)) return this.idle();
@@ -246,6 +301,7 @@ class Host {
       setTimeout(() => {}, Math.ceil(deadline) + 1);
       return undefined;
     }
+    if (this.list().length) this.dump('stalled');
     if (!this.enter('weft__stall')) {
       this.fail(new WeftError(codes.EDEADLK, 'weft: stalled: the event loop has nothing left to do while JS waits'));
     }
@@ -403,6 +459,13 @@ export class Program {
 
   /** Live host resources: handles, ops, calls, timers (for leak checks). */
   stats() { return this.host.stats(); }
+
+  /** Every coroutine: { id, name, state, waits, saveBytes, stackBytes },
+   * ordered by id (weft_list); [] once the program has stopped. */
+  list() { return this.host.list(); }
+
+  /** Print the table of coroutines (as weft_dump does) to the program's stderr. */
+  dump() { this.host.dump(); }
 
   /** Run main(argc, argv) (args: a list, each made a string); resolves with
    * its exit status when main returns (or exit()'s), rejects with a

@@ -38,6 +38,7 @@
 #define WEFT_ABI_TEXT_STATUS 0      /* weft_host_response_text: the status text */
 #define WEFT_ABI_TEXT_HEADER 1      /* ...a header by name */
 #define WEFT_ABI_TEXT_HEADER_AT 2   /* ...the name and value of header i */
+#define WEFT_ABI_TEXT_URL 3         /* ...the response's URL (after redirects) */
 #define WEFT_ABI_HEADER_STRIDE 8    /* weft_fetch_opts.headers: (name, value) pointer pairs */
 
 /* ---- output ----------------------------------------------------------------- */
@@ -62,7 +63,8 @@
   XX(export_done, void, (int call, int status, const void *result, const char *msg))            \
   XX(export_yield, int, (int call, const void *result, int op))                                  \
   XX(fetch, int, (int op, const char *url, const char *method, const char *const *headers,      \
-                  const void *body, size_t body_len, double timeout_ms, int32_t signal))          \
+                  const void *body, size_t body_len, double timeout_ms, int32_t signal,           \
+                  int redirect))                                                                 \
   XX(response_status, int, (int32_t r))                                                          \
   XX(response_text, int, (int32_t r, int what, const char *name, int index, char *buf,          \
                           size_t cap, char *buf2, size_t cap2))                                  \
@@ -86,7 +88,8 @@
   XX(halt)                                                                                       \
   XX(settle)                                                                                     \
   XX(invoke)                                                                                     \
-  XX(cancel_export)
+  XX(cancel_export)                                                                              \
+  XX(list_text)
 
 /* ---- Asyncify ------------------------------------------------------------------
  * Functions that hold an indirect call but never sit on a suspended
@@ -97,7 +100,7 @@
  * wrong one is a function that suspends: tests catch it.) */
 #define WEFT_NEVER_SUSPENDS(XX)                                                                  \
   XX("weft__boot") XX("weft__tick") XX("weft__timer_fired") XX("weft__settle")                   \
-  XX("weft__invoke") XX("weft__recover") XX("weft__stall") XX("weft__halt")                      \
+  XX("weft__invoke") XX("weft__recover") XX("weft__stall") XX("weft__halt") XX("weft__list_text") \
   XX("sched_spawn") XX("sched_finish") XX("sched_event") XX("sched_interrupt") XX("sched_unlink")\
   XX("wait_describe") XX("registry_each") XX("weft_spawn")                                       \
   XX("weft_get_stats") XX("dynCall_*") XX("legalstub$dynCall_*")                                 \

@@ -148,3 +148,35 @@ void report_stuck(const char *headline) {
   sched_fail(WEFT_EDEADLK, text ? text : "weft: deadlock: no memory for the report");
   free(text);
 }
+
+/* ---- the host's view: program.list() ------------------------------------ */
+
+/* weft_list as text for the JS host, malloc'd (the host frees it; NULL when
+ * no memory): one line per coroutine, ordered by id, of tab-separated
+ * fields: id, name, state (0-3), save bytes, stack bytes, what it waits
+ * for. Tabs and line ends inside a name or a wait become spaces. */
+static void no_breaks(char *s) {
+  for (; *s; s++)
+    if (*s == '\t' || *s == '\n' || *s == '\r') *s = ' ';
+}
+
+EMSCRIPTEN_KEEPALIVE char *weft__list_text(void) {
+  int n = weft_list(NULL, 0);
+  weft_info *all = calloc((size_t)n + 1, sizeof *all);
+  if (!all) return NULL;
+  n = weft_list(all, n);
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&text, &len);
+  if (f) {
+    for (int i = 0; i < n; i++) {
+      no_breaks(all[i].name);
+      no_breaks(all[i].waits);
+      fprintf(f, "%d\t%s\t%d\t%zu\t%zu\t%s\n", all[i].id, all[i].name, all[i].state, all[i].save_bytes,
+              all[i].stack_bytes, all[i].waits);
+    }
+    fclose(f);
+  }
+  free(all);
+  return text;
+}

@@ -11,19 +11,29 @@
 
 #define MAX_ARGS 16
 
-/* Why `sig` is not "ARGS>RESULT" (NULL if it is); *nargs: the argument count. */
+/* Why `sig` is not "ARGS>RESULT", naming the position (from 1) and the
+ * character (NULL if it is fine); *nargs: the argument count. */
 static const char *sig_check(const char *sig, int *nargs, char *why, size_t n) {
   const char *arrow = strchr(sig, '>');
   for (const char *c = sig; *c; c++) {
-    if (c == arrow || strchr("idsbh", *c)) continue;
-    if (*c == '>') snprintf(why, n, "more than one '>'");
-    else if (*c > ' ' && *c < 127) snprintf(why, n, "'%c' is not a type (i d s b h)", *c);
-    else snprintf(why, n, "character 0x%02x is not a type (i d s b h)", (unsigned char)*c);
+    int at = (int)(c - sig) + 1;
+    if (c == arrow || strchr("idsbh", *c)) {
+      if (arrow && c > arrow + 1) {
+        snprintf(why, n, "character %d, '%c': at most one result after '>'", at, *c);
+        return why;
+      }
+      continue;
+    }
+    if (*c == '>') snprintf(why, n, "character %d is a second '>' (write ARGS>RESULT)", at);
+    else if (*c > ' ' && *c < 127) snprintf(why, n, "character %d, '%c', is not a type (i d s b h)", at, *c);
+    else snprintf(why, n, "character %d, byte 0x%02x, is not a type (i d s b h)", at, (unsigned char)*c);
     return why;
   }
   if (!arrow) return "the signature has no '>' (write ARGS>RESULT, e.g. \"ii>i\")";
-  if (arrow - sig > MAX_ARGS) return "at most 16 arguments";
-  if (arrow[1] && arrow[2]) return "at most one result after '>'";
+  if (arrow - sig > MAX_ARGS) {
+    snprintf(why, n, "%d arguments before '>': at most 16", (int)(arrow - sig));
+    return why;
+  }
   *nargs = (int)(arrow - sig);
   return NULL;
 }
@@ -33,17 +43,76 @@ static const char *sig_check(const char *sig, int *nargs, char *why, size_t n) {
 #define CALL_ARGS(name, sig) name ? "\"" : "", name ? name : "NULL", name ? "\"" : "", \
                              sig ? "\"" : "", sig ? sig : "NULL", sig ? "\"" : ""
 
-int weft_call(const char *name, const char *sig, ...) {
+/* What each C type letter of WEFT_CALL (weft.h's WEFT__CTYPE) is, for messages. */
+static const char *ctype_name(char t) {
+  switch (t) {
+  case 'i': return "an integer"; case 'L': return "a 64-bit integer or long double"; case 'd': return "a double";
+  case 's': return "a char *"; case 'v': return "a void *"; case 'I': return "an int *"; case 'D': return "a double *";
+  case 'S': return "a char **"; case 'V': return "a void **"; case 'Z': return "a size_t *";
+  default: return "another type (a pointer or struct)";
+  }
+}
+
+/* Whether C type letter `t` may stand for `want`: a signature's argument
+ * letter, or for the results ('I' 'D' 'S' 'V' 'Z' 'n': a length). */
+static bool ctype_fits(char want, char t) {
+  switch (want) {
+  case 'i': case 'h': case 'n': return t == 'i';
+  case 'd': return t == 'd';
+  case 's': return t == 's' || t == 'v';
+  case 'b': return t == 's' || t == 'v' || t == 'I' || t == 'D' || t == 'S' || t == 'V' || t == 'Z' || t == '?';
+  case 'I': return t == 'I';
+  case 'D': case 'S': case 'V': case 'Z': return t == want;
+  default: return false;
+  }
+}
+
+/* Why the C argument types `types` (WEFT_CALL's) do not fit `sig`, a
+ * valid signature with `nargs` arguments, or NULL. */
+static const char *types_check(const char *types, const char *sig, int nargs, char *why, size_t n) {
+  char want[2 * MAX_ARGS + 2]; /* what each C argument must be */
+  int at[2 * MAX_ARGS + 2];    /* the signature character it stands for (0-based) */
+  int k = 0;
+  for (int i = 0; i < nargs; i++) {
+    want[k] = sig[i], at[k++] = i;
+    if (sig[i] == 'b') want[k] = 'n', at[k++] = i;
+  }
+  char r = sig[nargs + 1];
+  if (r) {
+    want[k] = r == 'i' || r == 'h' ? 'I' : r == 'd' ? 'D' : r == 's' ? 'S' : 'V', at[k++] = nargs + 1;
+    if (r == 'b') want[k] = 'Z', at[k++] = nargs + 1;
+  }
+  int given = (int)strlen(types);
+  for (int j = 0; j < k && j < given; j++) {
+    if (ctype_fits(want[j], types[j])) continue;
+    static const char *const needs[] = {"I", "an int32_t *", "D", "a double *", "S", "a char **", "V", "a void **",
+                                        "Z", "a size_t *", "n", "a size_t length", "i", "an int32_t", "h",
+                                        "a weft_handle", "d", "a double", "s", "a const char *", "b", "a pointer"};
+    const char *need = "?";
+    for (size_t q = 0; q < sizeof needs / sizeof *needs; q += 2)
+      if (needs[q][0] == want[j]) need = needs[q + 1];
+    snprintf(why, n, "C argument %d after the signature is %s, but character %d, '%c', needs %s", j + 1,
+             ctype_name(types[j]), at[j] + 1, sig[at[j]], need);
+    return why;
+  }
+  if (given != k) {
+    snprintf(why, n, "%d C argument%s after the signature, which takes %d", given, given == 1 ? "" : "s", k);
+    return why;
+  }
+  return NULL;
+}
+
+static inline __attribute__((always_inline)) int call_v(const char *types, const char *name, const char *sig,
+                                                      va_list ap) {
   int nargs = 0, err = sched_check();
   if (err) return report_error(err, CALL_FMT ": %s", CALL_ARGS(name, sig), weft_strerror(err));
-  char why[64];
+  char why[160];
   const char *bad = !name ? "the function name is NULL"
                     : !sig ? "the signature is NULL"
                            : sig_check(sig, &nargs, why, sizeof why);
+  if (!bad && types) bad = types_check(types, sig, nargs, why, sizeof why);
   if (bad) return report_error(WEFT_EINVAL, CALL_FMT ": %s", CALL_ARGS(name, sig), bad);
   weft_val args[MAX_ARGS];
-  va_list ap;
-  va_start(ap, sig);
   for (int i = 0; i < nargs; i++) {
     weft_val *v = &args[i];
     v->type = sig[i];
@@ -59,7 +128,6 @@ int weft_call(const char *name, const char *sig, ...) {
   /* The result pointers follow the arguments: checked before anything starts. */
   char want = sig[nargs + 1];
   void *res = want ? va_arg(ap, void *) : NULL, *res_len = want == 'b' ? va_arg(ap, void *) : NULL;
-  va_end(ap);
   if (want && (!res || (want == 'b' && !res_len)))
     return report_error(WEFT_EINVAL, CALL_FMT ": the result pointer is NULL", CALL_ARGS(name, sig));
   for (int i = 0; i < nargs; i++)
@@ -91,6 +159,22 @@ int weft_call(const char *name, const char *sig, ...) {
     break;
   }
   return 0;
+}
+
+int weft_call(const char *name, const char *sig, ...) {
+  va_list ap;
+  va_start(ap, sig);
+  int rc = call_v(NULL, name, sig, ap);
+  va_end(ap);
+  return rc;
+}
+
+int weft_call_checked(const char *types, const char *name, const char *sig, ...) {
+  va_list ap;
+  va_start(ap, sig);
+  int rc = call_v(types ? types : "", name, sig, ap);
+  va_end(ap);
+  return rc;
 }
 
 int weft_handle_free(weft_handle h) { return weft_host_handle_free(h); }

@@ -29,7 +29,7 @@ int weft_fetch(const char *url, const weft_fetch_opts *opts, weft_response *out)
   int op = host_op_begin();
   if (op < 0) return report_error(op, "weft_fetch(\"%.200s\"): out of memory", url);
   err = weft_host_fetch(op, url, o.method ? o.method : "GET", o.headers, o.body, o.body_len,
-                        o.timeout_ms, o.signal);
+                        o.timeout_ms, o.signal, o.redirect);
   /* Refused before it started (bad URL, options or handle): the host has
    * the message ready. Otherwise wait for the response's headers. */
   int r = err < 0 ? take_status(op, 0) : take_status(op, host_op_wait(op, OP_FETCH, url));
@@ -55,6 +55,10 @@ int weft_response_header(weft_response r, const char *name, char *buf, size_t ca
 int weft_response_header_at(weft_response r, int i, char *name, size_t name_cap, char *value,
                             size_t value_cap) {
   return weft_host_response_text(r, WEFT_ABI_TEXT_HEADER_AT, NULL, i, name, name_cap, value, value_cap);
+}
+
+int weft_response_url(weft_response r, char *buf, size_t cap) {
+  return weft_host_response_text(r, WEFT_ABI_TEXT_URL, NULL, 0, buf, cap, NULL, 0);
 }
 
 static long read_failed(weft_response r, long err, const void *buf, size_t cap) {
