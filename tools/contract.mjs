@@ -139,18 +139,24 @@ export function parse(weftH, abiH, abiFile = 'abi.h') {
     return l;
   };
 
-  const enumBody = stripComments(weftH).match(/enum\s*\{([^}]*\bWEFT_WAIT_\w+[^}]*)\}/);
-  if (!enumBody) fail(`${WEFT_H}: no enum of WEFT_WAIT_* kinds`);
-  const waitKinds = {};
-  let next = 0;
-  for (const item of enumBody[1].split(',').map((s) => s.trim()).filter(Boolean)) {
-    const m = item.match(/^WEFT_WAIT_(\w+)(?:\s*=\s*(\d+))?$/);
-    if (!m) fail(`${WEFT_H}: WEFT_WAIT_* enum: ${JSON.stringify(item)} is not WEFT_WAIT_NAME [= n]`);
-    if (m[2] !== undefined) next = Number(m[2]);
-    waitKinds[m[1]] = next++;
-  }
+  // A C enum of weft.h whose members all start with WEFT_<prefix>_.
+  const enumOf = (prefix) => {
+    const body = stripComments(weftH).match(new RegExp(`enum\\s*\\{([^}]*\\bWEFT_${prefix}_\\w+[^}]*)\\}`));
+    if (!body) fail(`${WEFT_H}: no enum of WEFT_${prefix}_* values`);
+    const values = {};
+    let next = 0;
+    for (const item of body[1].split(',').map((s) => s.trim()).filter(Boolean)) {
+      const m = item.match(new RegExp(`^WEFT_${prefix}_(\\w+)(?:\\s*=\\s*(\\d+))?$`));
+      if (!m) fail(`${WEFT_H}: WEFT_${prefix}_* enum: ${JSON.stringify(item)} is not WEFT_${prefix}_NAME [= n]`);
+      if (m[2] !== undefined) next = Number(m[2]);
+      values[m[1]] = next++;
+    }
+    return values;
+  };
+  const waitKinds = enumOf('WAIT');
+  const redirects = enumOf('REDIRECT');
   return {
-    codes, abi, waitKinds,
+    codes, abi, waitKinds, redirects,
     imports: list('WEFT_IMPORTS'),
     entryPoints: list('WEFT_ENTRY_POINTS'),
     neverSuspends: list('WEFT_NEVER_SUSPENDS'),
@@ -189,6 +195,11 @@ ${obj(Object.entries(c.abi))}
 /** The kinds of wait of weft.h's WEFT_WAIT_* enum, without the prefix. */
 export const waitKinds = Object.freeze({
 ${obj(Object.entries(c.waitKinds))}
+});
+
+/** weft_fetch_opts.redirect: weft.h's WEFT_REDIRECT_* values, without the prefix. */
+export const redirects = Object.freeze({
+${obj(Object.entries(c.redirects))}
 });
 
 /** The imports the host provides: the C functions weft_host_NAME (abi.h WEFT_IMPORTS). */

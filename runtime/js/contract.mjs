@@ -83,6 +83,13 @@ export const waitKinds = Object.freeze({
   BODY: 8,
 });
 
+/** weft_fetch_opts.redirect: weft.h's WEFT_REDIRECT_* values, without the prefix. */
+export const redirects = Object.freeze({
+  FOLLOW: 0,
+  ERROR: 1,
+  MANUAL: 2,
+});
+
 /** The imports the host provides: the C functions weft_host_NAME (abi.h WEFT_IMPORTS). */
 export const imports = Object.freeze([
   "timer",

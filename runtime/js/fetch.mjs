@@ -6,11 +6,12 @@
 // table (the value JS sees is the Response; the request's state rides
 // along), and every request not yet released is in `live`, so that the
 // program's end can close them all.
-import { abi } from './contract.mjs';
+import { abi, redirects } from './contract.mjs';
 import { codes, failure } from './errors.mjs';
 
 // weft.h's weft_redirect, by value: fetch()'s `redirect` option.
-const REDIRECT = ['follow', 'error', 'manual'];
+// fetch()'s redirect mode for each weft_redirect value (weft.h).
+const REDIRECT = { [redirects.FOLLOW]: 'follow', [redirects.ERROR]: 'error', [redirects.MANUAL]: 'manual' };
 
 // setTimeout's longest delay; a timeout this long or longer (or Infinity) is none.
 const MAX_TIMEOUT = 2 ** 31 - 1;
@@ -96,7 +97,7 @@ export class FetchHost {
     }
     const refuse = (code, why) => ops.refuse(op, code, `weft: fetch ${url}: ${why}`);
     if (!(timeoutMs >= 0)) return refuse(codes.EINVAL, `timeout_ms ${timeoutMs} is not a duration (0: none, > 0: milliseconds)`);
-    const redirectMode = REDIRECT[redirect];
+    const redirectMode = Object.hasOwn(REDIRECT, redirect) ? REDIRECT[redirect] : undefined;
     if (!redirectMode) return refuse(codes.EINVAL, `redirect ${redirect} is not a weft_redirect (WEFT_REDIRECT_FOLLOW, _ERROR or _MANUAL)`);
     let user = null;
     if (signal) {
