@@ -515,7 +515,9 @@ enum {
   WEFT_WAIT_SYNC,      /* mutex, semaphore, event, wait group, group */
   WEFT_WAIT_JS_CALL,   /* weft_call, weft_args_yield */
   WEFT_WAIT_FETCH,     /* weft_fetch */
-  WEFT_WAIT_BODY       /* weft_response_read */
+  WEFT_WAIT_BODY,      /* weft_response_read */
+  WEFT_WAIT_FD,        /* read or write on one descriptor (stdin, a pipe) */
+  WEFT_WAIT_POLL       /* poll, select */
 };
 typedef void (*weft_hook)(int event, weft_id id, int detail, void *ctx);
 void weft_set_hook(weft_hook hook, void *ctx);

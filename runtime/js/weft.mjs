@@ -11,6 +11,7 @@ const isNode = typeof process === 'object' && !!process.versions?.node;
 
 import { Bridge, WeftError, codes, codeNames } from './bridge.mjs';
 import { FetchHost } from './fetch.mjs';
+import { StdinHost } from './fd.mjs';
 import { Memory } from './memory.mjs';
 
 export { WeftError, codes };
@@ -87,6 +88,7 @@ class Host {
     this.memory = null; // its linear memory (memory.mjs)
     this.bridge = new Bridge(this);
     this.fetch = new FetchHost(this.bridge);
+    this.stdin = new StdinHost(this, options.stdin);
     for (const [name, fn] of Object.entries(options.functions ?? {})) this.bridge.define(name, fn);
     this.tick = () => { this.wakePending = false; this.enter('weft__tick'); };
     this.fired = () => { this.timerHandle = null; this.enter('weft__timer_fired'); };
@@ -115,6 +117,8 @@ class Host {
       response_free: (h) => f.responseFree(h),
       abort_new: () => f.abortNew(),
       abort: (h) => f.abort(h),
+      stdin_read: (buf, cap) => this.stdin.read(buf, cap),
+      stdin_close: () => this.stdin.release(),
     };
   }
 
@@ -141,6 +145,7 @@ class Host {
   settleRun(how) {
     const d = this.done;
     this.done = null;
+    this.stdin.release(); // the program's end: stdin's source is let go
     this.idle();
     if (d) how(d);
   }
@@ -166,6 +171,7 @@ class Host {
     if (this.stopped) return;
     this.stopped = new WeftError(error.errno ?? codes.EHOST, `weft: the program has stopped: ${reason}`);
     this.timer(-1);
+    this.stdin.release();
     this.settleRun((d) => d.reject(error)); // (and stops watching the event loop)
     this.bridge.shutdown(error); // calls rejected, fetches aborted, handles released
   }

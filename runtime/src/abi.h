@@ -39,6 +39,9 @@
 #define WEFT_ABI_TEXT_HEADER_AT 2   /* ...the name and value of header i */
 #define WEFT_ABI_HEADER_STRIDE 8    /* weft_fetch_opts.headers: (name, value) pointer pairs */
 
+/* ---- descriptors (runtime/src/host/fd.c, runtime/js/fd.mjs) ---------------- */
+#define WEFT_ABI_FD_PENDING -1000 /* weft_host_stdin_read: nothing buffered yet (a read is started) */
+
 /* ---- output ----------------------------------------------------------------- */
 #define WEFT_ABI_IOV_STRIDE 8 /* fd_write's iovec: { uint32 base; uint32 len } */
 
@@ -68,7 +71,9 @@
   XX(response_read, long, (int32_t r, int op, void *buf, size_t cap))                            \
   XX(response_free, int, (int32_t r))                                                            \
   XX(abort_new, int32_t, (void))                                                                 \
-  XX(abort, int, (int32_t h))
+  XX(abort, int, (int32_t h))                                                                    \
+  XX(stdin_read, int, (void *buf, size_t cap))                                                   \
+  XX(stdin_close, void, (void))
 
 #define WEFT_HOST_DECLARE(name, result, params) result weft_host_##name params;
 
@@ -85,14 +90,17 @@
   XX(halt)                                                                                       \
   XX(settle)                                                                                     \
   XX(invoke)                                                                                     \
-  XX(cancel_export)
+  XX(cancel_export)                                                                              \
+  XX(fd_ready)
 
 /* ---- Asyncify ------------------------------------------------------------------
  * Functions that hold an indirect call but never sit on a suspended
  * coroutine's stack. Asyncify cannot see that, and would instrument them
  * and every caller: the scheduler, the switch and the host's entry points;
- * the dynCall_ thunks JS uses; and musl's stdio, whose FILE callbacks are
- * JS system calls that never suspend. (A missing name costs only size; a
+ * the dynCall_ thunks JS uses; and musl's stdio on its output side, whose
+ * writes never suspend (runtime/src/host/fd.c). Its input side, __uflow
+ * and __shgetc (under fgets, getc, scanf), is left out: a read of stdin
+ * or a pipe suspends beneath them. (A missing name costs only size; a
  * wrong one is a function that suspends: tests catch it.) */
 #define WEFT_NEVER_SUSPENDS(XX)                                                                  \
   XX("weft__boot") XX("weft__tick") XX("weft__timer_fired") XX("weft__settle")                   \
@@ -100,7 +108,7 @@
   XX("sched_spawn") XX("sched_finish") XX("sched_event") XX("sched_interrupt") XX("sched_unlink")\
   XX("wait_describe") XX("registry_each") XX("weft_spawn")                                       \
   XX("weft_get_stats") XX("dynCall_*") XX("legalstub$dynCall_*")                                 \
-  XX("fflush") XX("__fwritex") XX("__towrite") XX("__toread") XX("__shgetc") XX("__uflow")       \
+  XX("fflush") XX("__fwritex") XX("__towrite") XX("__toread")                                  \
   XX("puts") XX("printf_core") XX("__vfprintf_internal") XX("pop_arg") XX("fclose")              \
   XX("fseeko") XX("__fseeko_unlocked") XX("ftello") XX("__stdio_exit")
 

@@ -1,0 +1,163 @@
+// fd.mjs — the host's half of descriptor 0 (runtime/src/host/stdin.c).
+// A coroutine reading stdin takes what is buffered here; with nothing
+// buffered the host reads one chunk from its source, then calls
+// weft__fd_ready so the waiting coroutines look again.
+//
+// The source: the `stdin` option of run() or load(), which may be a
+// string, a Uint8Array (or ArrayBuffer), a ReadableStream, an (async)
+// iterable of strings or bytes, or a function returning (promises of)
+// strings or bytes, null or undefined at the end; `null` is an empty
+// stdin. Without the option, Node reads process.stdin (a pipe, a file or
+// a terminal), only while a coroutine waits for it: it is paused, and its
+// listeners removed, whenever nothing waits, so Node can exit. In a page
+// or a worker stdin is empty (never window.prompt).
+
+const isNode = typeof process === 'object' && !!process.versions?.node;
+
+/** weft_host_stdin_read's answer when nothing is buffered (abi.h's WEFT_ABI_FD_PENDING). */
+export const PENDING = -1000;
+
+const encoder = new TextEncoder();
+
+/** A chunk as bytes: strings are UTF-8; null/undefined mean the end. */
+function bytesOf(chunk) {
+  if (chunk === null || chunk === undefined) return null;
+  if (typeof chunk === 'string') return encoder.encode(chunk);
+  if (chunk instanceof Uint8Array) return chunk;
+  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
+  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  throw new TypeError(`weft: a stdin chunk must be a string or bytes, not ${typeof chunk}`);
+}
+
+/** process.stdin, one chunk per pull, paused in between. */
+function nodeStdin() {
+  const s = process.stdin;
+  let cleanup = null;
+  return {
+    next() {
+      if (s.readableEnded) return Promise.resolve(null);
+      return new Promise((resolve, reject) => {
+        const onData = (c) => { cleanup(); s.pause(); resolve(c); };
+        const onEnd = () => { cleanup(); resolve(null); };
+        const onError = (e) => { cleanup(); reject(e); };
+        cleanup = () => {
+          s.off('data', onData);
+          s.off('end', onEnd);
+          s.off('error', onError);
+          cleanup = null;
+        };
+        s.on('data', onData);
+        s.on('end', onEnd);
+        s.on('error', onError);
+        s.resume();
+      });
+    },
+    release() {
+      cleanup?.();
+      s.pause();
+    },
+  };
+}
+
+/** The source as { next(): Promise<bytes|null>, release() }. */
+export function sourceOf(src) {
+  if (src === undefined) return isNode ? nodeStdin() : sourceOf(null);
+  if (src === null) return { next: async () => null, release() {} };
+  if (typeof src === 'string' || src instanceof Uint8Array || src instanceof ArrayBuffer || ArrayBuffer.isView(src)) {
+    let chunk = bytesOf(src).slice();
+    return { next: async () => { const c = chunk; chunk = null; return c; }, release() { chunk = null; } };
+  }
+  if (typeof src.getReader === 'function') { // a ReadableStream
+    const reader = src.getReader();
+    return {
+      next: async () => { const r = await reader.read(); return r.done ? null : bytesOf(r.value) ?? new Uint8Array(); },
+      release() { reader.cancel().catch(() => {}); },
+    };
+  }
+  if (typeof src === 'function') {
+    let ended = false;
+    return {
+      next: async () => { if (ended) return null; const c = bytesOf(await src()); if (!c) ended = true; return c; },
+      release() { ended = true; },
+    };
+  }
+  const iterable = src[Symbol.asyncIterator] ? src[Symbol.asyncIterator]() : src[Symbol.iterator]?.();
+  if (!iterable) throw new TypeError('weft: stdin must be a string, bytes, a ReadableStream, an iterable or a function');
+  return {
+    next: async () => { const r = await iterable.next(); return r.done ? null : bytesOf(r.value) ?? new Uint8Array(); },
+    release() { Promise.resolve(iterable.return?.()).catch(() => {}); },
+  };
+}
+
+export class StdinHost {
+  constructor(host, option) {
+    this.host = host;
+    this.option = option;
+    this.source = null; // made at the first read
+    this.chunks = [];   // bytes buffered, not yet read
+    this.ended = false;
+    this.pulling = false;
+    this.released = false;
+  }
+
+  /** weft_host_stdin_read: copy up to cap bytes to buf; 0 at the end;
+   * PENDING with nothing buffered (a pull starts). cap 0: 1 if a read
+   * would not wait, else PENDING. */
+  read(buf, cap) {
+    buf >>>= 0;
+    cap >>>= 0;
+    if (this.chunks.length) {
+      if (!cap) return 1;
+      const m = this.host.memory;
+      if (!m.contains(buf, 1)) return -2; // EFAULT
+      cap = Math.min(cap, m.size - buf);
+      let n = 0;
+      while (n < cap && this.chunks.length) {
+        const c = this.chunks[0], take = Math.min(c.length, cap - n);
+        m.write(buf + n, c.subarray(0, take));
+        n += take;
+        if (take === c.length) this.chunks.shift();
+        else this.chunks[0] = c.subarray(take);
+      }
+      return n;
+    }
+    if (this.ended || this.released) return cap ? 0 : 1;
+    this.pull();
+    return PENDING;
+  }
+
+  pull() {
+    if (this.pulling) return;
+    this.pulling = true;
+    let p;
+    try {
+      this.source ??= sourceOf(this.option);
+      p = this.source.next();
+    } catch (e) {
+      p = Promise.reject(e);
+    }
+    p.then((chunk) => {
+      if (chunk === null) this.ended = true;
+      else if (chunk.length) this.chunks.push(chunk.slice());
+    }, (e) => {
+      this.ended = true; // a failing source ends stdin; say why on stderr
+      this.host.err.text(`weft: stdin failed: ${e?.message ?? e}\n`);
+    }).then(() => {
+      this.pulling = false;
+      if (!this.released) this.host.enter('weft__fd_ready');
+    });
+  }
+
+  /** close(0), or the program's end: let the source go. */
+  release() {
+    if (this.released) return;
+    this.released = true;
+    this.chunks = [];
+    const s = this.source;
+    this.source = null;
+    try { s?.release(); } catch { /* the source's own failure */ }
+  }
+
+  /** Whether the source is still held (for leak checks). */
+  stats() { return { stdinHeld: !!this.source, stdinPulling: this.pulling }; }
+}
