@@ -59,7 +59,8 @@ export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
 # which holds the link flags (documented in docs/building.md).
 WARN=(-Wall -Wextra -Wno-unused-parameter)
 CFLAGS=(-O2 "${WARN[@]}" -I"$ROOT/runtime/include")
-WEFT_CC=(node "$ROOT/bin/weft-cc.mjs")
+# (weft-cc with abi.h's Asyncify lists, until weft-cc reads them itself)
+WEFT_CC=(node "$ROOT/tools/weft-cc-abi.mjs")
 
 # ---- the runtime library --------------------------------------------------
 # Stamped with the Emscripten version that built it: weft-cc links this

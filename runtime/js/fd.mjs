@@ -155,9 +155,11 @@ export class StdinHost {
     this.chunks = [];
     const s = this.source;
     this.source = null;
-    try { s?.release(); } catch { /* the source's own failure */ }
+    if (!this.ended) { // a source that ended has nothing to let go
+      try { s?.release(); } catch { /* the source's own failure */ }
+    }
   }
 
   /** Whether the source is still held (for leak checks). */
-  stats() { return { stdinHeld: !!this.source, stdinPulling: this.pulling }; }
+  stats() { return { stdinHeld: !!this.source }; }
 }
