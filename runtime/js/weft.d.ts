@@ -45,7 +45,20 @@ export interface LoadOptions {
   base?: string | URL;
   /** Host functions for weft_call, by name. */
   functions?: Record<string, HostFunction>;
+  /**
+   * What the program reads from stdin (descriptor 0): a string, bytes, a
+   * ReadableStream, an (async) iterable of chunks, or a function returning
+   * (promises of) chunks, null or undefined at the end; null: empty.
+   * Default: process.stdin in Node (read only while a coroutine waits),
+   * empty elsewhere. Let go when the program ends or closes stdin.
+   */
+  stdin?: StdinSource | null;
 }
+
+/** A chunk of stdin: text (UTF-8) or bytes. */
+export type StdinChunk = string | Uint8Array | ArrayBuffer | ArrayBufferView;
+export type StdinSource = StdinChunk | ReadableStream<StdinChunk> | AsyncIterable<StdinChunk> |
+  Iterable<StdinChunk> | (() => StdinChunk | null | undefined | Promise<StdinChunk | null | undefined>);
 
 export interface RunOptions extends LoadOptions {
   /** argv[1..] of main (argv[0] is "program"). */
