@@ -179,3 +179,36 @@ test('outside any coroutine nothing waits: EAGAIN, and poll reports what is read
   const { program } = await scenario('idle', null);
   assert.equal(program.module._outside_calls(), 1);
 });
+
+test('examples/calc.c, a plain POSIX REPL, runs unchanged with stdin piped in, line by line', async () => {
+  const url = new URL('examples/calc.mjs', buildDir);
+  const child = spawn(process.execPath, ['--input-type=module', '-e', `
+    import { run } from ${JSON.stringify(new URL('../runtime/js/weft.mjs', import.meta.url).href)};
+    process.exitCode = await run(${JSON.stringify(url.href)});
+  `], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '', err = '';
+  child.stdout.on('data', (d) => { out += d; });
+  child.stderr.on('data', (d) => { err += d; });
+  let exited = false;
+  const exit = new Promise((r) => child.on('exit', (code) => { exited = true; r(code); }));
+  const until = async (text) => {
+    while (!out.includes(text)) {
+      if (exited) assert.fail(`calc ended before answering ${JSON.stringify(text)}: ${out}${err}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+  // One line at a time, each after the answer to the one before: the
+  // program waits in fgets between them.
+  for (const [line, answer] of [['1 + 2 * 3', '7'], ['let r = 2', 'r = 2'], ['3 ^ 2 ^ 2 - r', '79'],
+    ['sqrt(16) + max(1, r)', '6'], ['10 / (r - 2)', 'error: division by zero'], ['x + 1', "error: unknown variable 'x'"],
+    ['vars', 'r = 2']]) {
+    child.stdin.write(`${line}\n`);
+    await until(`> ${answer}\n`);
+  }
+  child.stdin.end('(1 + 2\n');
+  const code = await exit;
+  assert.equal(code, 0, err);
+  assert.equal(err, '');
+  assert.equal(out, ['calc: type \'help\' for commands', '> 7', '> r = 2', '> 79', '> 6', '> error: division by zero',
+    "> error: unknown variable 'x'", '> r = 2', "> error: missing ')'", '> ', 'bye after 8 lines', ''].join('\n'));
+});
