@@ -409,6 +409,77 @@ static int stdio_pipe(void) {
   return 0;
 }
 
+/* ---- JS streams ------------------------------------------------------------------ */
+
+/* argv: the descriptors JS opened with program.openStream: a readable
+ * (lines in) and a writable (upper-cased lines out, through write() and
+ * through stdio). The writable pushes back: writes wait while others run. */
+static int streams(int in, int out) {
+  weft_id t = start_ticker();
+  FILE *f = fdopen(in, "r");
+  char line[128];
+  int n = 0;
+  while (fgets(line, sizeof line, f)) {
+    for (char *c = line; *c; c++) *c = (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c);
+    ssize_t w = write(out, line, strlen(line));
+    if (w != (ssize_t)strlen(line)) printf("write=%zd %s\n", w, ERR(w));
+    n++;
+  }
+  fclose(f);
+  FILE *o = fdopen(out, "w");
+  fprintf(o, "%d lines\n", n);
+  fclose(o);
+  printf("lines=%d ticks>0=%d\n", n, stop_ticker(t) > 0);
+  return 0;
+}
+
+/* C opens streams it got from JS (weft_call gives their handles). */
+static int stream_open(void) {
+  weft_handle h = 0;
+  int rc = weft_call("make_stream", "s>h", "from JS\nsecond\n", &h);
+  int fd = weft_stream_open(h);
+  printf("call=%d fd>=512=%d again=%d\n", rc, fd >= 512, weft_stream_open(h) == WEFT_EINVAL);
+  struct pollfd p = {fd, POLLIN | POLLOUT, 0};
+  int r = poll(&p, 1, -1);
+  printf("poll=%d POLLIN=%d POLLOUT=%d\n", r, (p.revents & POLLIN) != 0, (p.revents & POLLOUT) != 0);
+  char buf[64];
+  size_t total = 0;
+  ssize_t k;
+  while ((k = read(fd, buf + total, sizeof buf - 1 - total)) > 0) total += (size_t)k;
+  buf[total] = 0;
+  printf("read [%s] end=%zd\n", buf, k);
+  k = write(fd, "x", 1);
+  printf("write to a readable=%zd %s\n", k, ERR(k));
+  close(fd);
+  weft_handle_free(h);
+  weft_handle obj = 0;
+  weft_call("make_object", ">h", &obj);
+  printf("not a stream=%d bad handle=%d\n", weft_stream_open(obj) == WEFT_EINVAL, weft_stream_open(99999) == WEFT_EHANDLE);
+  weft_handle_free(obj);
+  /* A failing readable: EIO; a failing writable: EPIPE. */
+  weft_call("make_failing", ">h", &h);
+  fd = weft_stream_open(h);
+  k = read(fd, buf, sizeof buf);
+  printf("failed readable=%zd %s\n", k, ERR(k));
+  k = write(fd, "abc", 3);
+  weft_sleep(5);
+  k = write(fd, "abc", 3);
+  printf("failed writable=%zd %s\n", k, ERR(k));
+  close(fd);
+  weft_handle_free(h);
+  /* A read that waits forever, interrupted by a deadline; the program's
+   * end releases a stream left open. */
+  weft_call("make_never", ">h", &h);
+  fd = weft_stream_open(h);
+  weft_scope s;
+  weft_scope_enter(&s, 20);
+  k = read(fd, buf, sizeof buf);
+  weft_scope_exit(&s);
+  printf("never=%zd %s\n", k, ERR(k));
+  weft_handle_free(h);
+  return 0;
+}
+
 /* ---- outside any coroutine (JS calls these directly) ------------------------------ */
 EMSCRIPTEN_KEEPALIVE int outside_calls(void) {
   int fds[2], ok = 1;
@@ -440,6 +511,8 @@ int main(int argc, char **argv) {
   if (!strcmp(s, "errors")) return errors();
   if (!strcmp(s, "stdio-pipe")) return stdio_pipe();
   if (!strcmp(s, "idle")) return 0;
+  if (!strcmp(s, "streams") && argc > 3) return streams(atoi(argv[2]), atoi(argv[3]));
+  if (!strcmp(s, "stream-open")) return stream_open();
   printf("unknown scenario %s\n", s);
   return 2;
 }

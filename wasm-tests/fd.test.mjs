@@ -212,3 +212,60 @@ test('examples/calc.c, a plain POSIX REPL, runs unchanged with stdin piped in, l
   assert.equal(out, ['calc: type \'help\' for commands', '> 7', '> r = 2', '> 79', '> 6', '> error: division by zero',
     "> error: unknown variable 'x'", '> r = 2', "> error: missing ')'", '> ', 'bye after 8 lines', ''].join('\n'));
 });
+
+test('program.openStream: a ReadableStream and a pushing-back WritableStream as descriptors; released at close', async () => {
+  const enc = new TextEncoder(), dec = new TextDecoder();
+  let cancelled = false;
+  const readable = new ReadableStream({
+    async start(c) {
+      for (const part of ['alpha\nbe', 'ta\n', 'gamma\n']) {
+        await new Promise((r) => setTimeout(r, 5));
+        c.enqueue(enc.encode(part));
+      }
+      c.close();
+    },
+    cancel() { cancelled = true; },
+  });
+  let written = '', closed = false;
+  const writable = new WritableStream({
+    async write(chunk) { await new Promise((r) => setTimeout(r, 3)); written += dec.decode(chunk); },
+    close() { closed = true; },
+  }, { highWaterMark: 1 });
+  const stdout = [], stderr = [];
+  const program = await load(programUrl, { stdout: (l) => stdout.push(l), stderr: (l) => stderr.push(l), stdin: null });
+  const fdIn = program.openStream(readable), fdOut = program.openStream(writable);
+  assert.throws(() => program.openStream(readable), /openStream takes/); // locked now
+  assert.throws(() => program.openStream({}), /openStream takes/);
+  assert.equal(await program.run(['streams', String(fdIn), String(fdOut)]), 0, stderr.join('\n'));
+  assert.deepEqual(stdout, ['lines=3 ticks>0=1']);
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(written, 'ALPHA\nBETA\nGAMMA\n3 lines\n');
+  assert.equal(closed, true, 'the writable was closed');
+  assert.equal(cancelled, false, 'a readable that ended needs no cancel; its lock is released');
+  assert.equal(readable.locked, false);
+  assert.equal(program.host.streams.live, 0);
+  assertNoLeaks(program);
+});
+
+test('weft_stream_open from C: poll, read to the end, EBADF, EINVAL, EHANDLE, EIO, EPIPE, a deadline; the end releases', async () => {
+  let neverCancelled = false;
+  const functions = {
+    make_stream: (text) => new ReadableStream({ start(c) { c.enqueue(text); c.close(); } }),
+    make_object: () => ({}),
+    make_failing: () => ({
+      readable: new ReadableStream({ pull(c) { c.error(new Error('broken')); } }),
+      writable: new WritableStream({ write() { throw new Error('broken'); } }),
+    }),
+    make_never: () => new ReadableStream({ pull: () => new Promise(() => {}), cancel() { neverCancelled = true; } }),
+  };
+  const stdout = [], stderr = [];
+  const program = await load(programUrl, { stdout: (l) => stdout.push(l), stderr: (l) => stderr.push(l), stdin: null, functions });
+  assert.equal(await program.run(['stream-open']), 0, stderr.join('\n'));
+  assert.deepEqual(stdout, ['call=0 fd>=512=1 again=1', 'poll=1 POLLIN=1 POLLOUT=0', 'read [from JS', 'second', '] end=0',
+    'write to a readable=-1 Bad file descriptor', 'not a stream=1 bad handle=1',
+    'failed readable=-1 I/O error', 'failed writable=-1 Broken pipe', 'never=-1 Interrupted system call']);
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(neverCancelled, true, 'the program\'s end cancelled the stream left open');
+  assert.equal(program.host.streams.live, 0);
+  assertNoLeaks(program);
+});

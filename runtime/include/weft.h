@@ -522,6 +522,17 @@ enum {
 typedef void (*weft_hook)(int event, weft_id id, int detail, void *ctx);
 void weft_set_hook(weft_hook hook, void *ctx);
 
+/* ---- host streams as descriptors --------------------------------------------
+ * A JS ReadableStream, WritableStream or { readable, writable } pair, held
+ * by handle h (from weft_call), becomes a descriptor for read, write, poll,
+ * select and stdio (fdopen): reads wait for a chunk, writes wait while the
+ * stream pushes back. close() releases it (a writable is closed once what
+ * was written has gone out, a readable cancelled); so does the program's
+ * end. JS opens one with program.openStream(stream). Returns the
+ * descriptor, or WEFT_EHANDLE, WEFT_EINVAL (not a stream, or one already
+ * locked), WEFT_ENOMEM (no descriptor free). The handle stays the caller's. */
+int weft_stream_open(weft_handle h);
+
 /* ---- statistics -------------------------------------------------------- */
 
 typedef struct weft_stats {

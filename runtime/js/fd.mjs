@@ -163,3 +163,141 @@ export class StdinHost {
   /** Whether the source is still held (for leak checks). */
   stats() { return { stdinHeld: !!this.source }; }
 }
+
+// ---- JS streams as descriptors (runtime/src/host/stream.c) -------------------
+
+const FD = { EFAULT: -2, EBADF: -3, EIO: -4, EPIPE: -5, READABLE: 1, WRITABLE: 2, ERROR: 4 }; // abi.h's WEFT_ABI_FD_*
+
+/** The readable and writable sides of `value`, or null if it has neither. */
+function sidesOf(value) {
+  if (!value || typeof value !== 'object') return null;
+  const readable = typeof value.getReader === 'function' ? value
+    : typeof value.readable?.getReader === 'function' ? value.readable : null;
+  const writable = typeof value.getWriter === 'function' ? value
+    : typeof value.writable?.getWriter === 'function' ? value.writable : null;
+  return readable || writable ? { readable, writable } : null;
+}
+
+export class StreamHost {
+  constructor(host) {
+    this.host = host;
+    this.streams = new Map(); // id -> { reader, writer, chunks, ended, failed, pulling, awaitingReady }
+    this.next = 1;
+  }
+
+  /** A stream's id (> 0), or a negative weft code: EINVAL for what is not
+   * a stream or is locked already. */
+  add(value, codes) {
+    const sides = sidesOf(value);
+    if (!sides) return codes.EINVAL;
+    let reader = null, writer = null;
+    try {
+      reader = sides.readable?.getReader() ?? null;
+      writer = sides.writable?.getWriter() ?? null;
+    } catch {
+      reader?.releaseLock();
+      return codes.EINVAL; // locked by someone else
+    }
+    const id = this.next++;
+    this.streams.set(id, { reader, writer, chunks: [], ended: false, failed: false, pulling: false, awaitingReady: false });
+    return id;
+  }
+
+  ready() { this.host.enter('weft__fd_ready'); }
+
+  pull(s) {
+    if (s.pulling) return;
+    s.pulling = true;
+    s.reader.read().then(({ done, value }) => {
+      if (done) s.ended = true;
+      else if (value?.length ?? value?.byteLength) s.chunks.push(bytesOf(value).slice());
+    }, () => { s.failed = true; }).then(() => {
+      s.pulling = false;
+      if (!s.closed) this.ready();
+    });
+  }
+
+  read(id, buf, cap) {
+    const s = this.streams.get(id);
+    if (!s?.reader) return FD.EBADF;
+    buf >>>= 0;
+    cap >>>= 0;
+    if (s.chunks.length) {
+      if (!cap) return 1;
+      const m = this.host.memory;
+      if (!m.contains(buf, 1)) return FD.EFAULT;
+      cap = Math.min(cap, m.size - buf);
+      let n = 0;
+      while (n < cap && s.chunks.length) {
+        const c = s.chunks[0], take = Math.min(c.length, cap - n);
+        m.write(buf + n, c.subarray(0, take));
+        n += take;
+        if (take === c.length) s.chunks.shift();
+        else s.chunks[0] = c.subarray(take);
+      }
+      return n;
+    }
+    if (s.failed) return FD.EIO;
+    if (s.ended) return cap ? 0 : 1;
+    this.pull(s);
+    return PENDING;
+  }
+
+  /** Whether a write must wait: the stream pushes back. Arranges a
+   * weft__fd_ready when it stops. */
+  full(s) {
+    const size = s.writer.desiredSize;
+    if (size === null || size > 0) return false;
+    if (!s.awaitingReady) {
+      s.awaitingReady = true;
+      s.writer.ready.then(() => {}, () => { s.failed = true; }).then(() => {
+        s.awaitingReady = false;
+        this.ready();
+      });
+    }
+    return true;
+  }
+
+  write(id, buf, n, whole) {
+    const s = this.streams.get(id);
+    if (!s?.writer) return FD.EBADF;
+    if (s.failed || s.writer.desiredSize === null) return FD.EPIPE; // errored, or closed
+    const m = this.host.memory;
+    if (!m.contains(buf, n)) return FD.EFAULT;
+    if (!whole && this.full(s)) return PENDING;
+    s.writer.write(m.bytes(buf, n)).catch(() => { s.failed = true; });
+    return n;
+  }
+
+  poll(id, want) {
+    const s = this.streams.get(id);
+    if (!s) return FD.ERROR;
+    let r = 0;
+    if (want & FD.READABLE && s.reader) {
+      if (s.chunks.length || s.ended || s.failed) r |= FD.READABLE;
+      else this.pull(s);
+    }
+    if (want & FD.WRITABLE && s.writer && !s.failed && !this.full(s)) r |= FD.WRITABLE;
+    if (s.failed) r |= FD.ERROR;
+    return r;
+  }
+
+  /** close(fd), or the program's end: a writer is closed once what was
+   * written has gone out, a reader cancelled. */
+  close(id) {
+    const s = this.streams.get(id);
+    if (!s) return;
+    this.streams.delete(id);
+    s.closed = true;
+    s.chunks = [];
+    if (s.reader) s.reader.cancel().catch(() => {}).finally(() => s.reader.releaseLock?.());
+    if (s.writer) {
+      const w = s.writer;
+      (s.failed ? w.abort() : w.close()).catch(() => {}).finally(() => { try { w.releaseLock(); } catch { /* closed */ } });
+    }
+  }
+
+  releaseAll() { for (const id of [...this.streams.keys()]) this.close(id); }
+
+  get live() { return this.streams.size; }
+}

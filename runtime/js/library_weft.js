@@ -6,7 +6,7 @@ var weftImports = {};
 ['timer', 'wake', 'exit', 'fatal', 'stack_checked', 'stack_limits', 'call', 'take', 'drop',
   'handle_free', 'export_done', 'export_yield', 'fetch', 'response_status', 'response_text', 'response_read',
   'response_free', 'abort_new', 'abort',
-  'stdin_read', 'stdin_close'].forEach(function (name) {
+  'stdin_read', 'stdin_close', 'stream_open', 'stream_read', 'stream_write', 'stream_poll', 'stream_close'].forEach(function (name) {
   // Emscripten copies each library function's source text into the module,
   // so the forwarder is built from text rather than closing over `name`.
   weftImports['weft_host_' + name] = eval(

@@ -107,6 +107,13 @@ export declare class Program {
    * characters or `fn` is not a function. */
   define(name: string, fn: HostFunction): void;
   /** Live host resources, for leak checks. */
+  /**
+   * A ReadableStream, WritableStream or { readable, writable } pair as a
+   * descriptor the program can read, write and poll; returns its number.
+   * Released when C closes it and at the program's end. Throws a WeftError
+   * (WEFT_EINVAL) for anything else, or a locked stream.
+   */
+  openStream(stream: ReadableStream | WritableStream | { readable?: ReadableStream; writable?: WritableStream }): number;
   stats(): { handles: number; ops: number; calls: number; fetchTimers: number; timerArmed: boolean };
 }
 

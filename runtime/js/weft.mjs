@@ -11,7 +11,7 @@ const isNode = typeof process === 'object' && !!process.versions?.node;
 
 import { Bridge, WeftError, codes, codeNames } from './bridge.mjs';
 import { FetchHost } from './fetch.mjs';
-import { StdinHost } from './fd.mjs';
+import { StdinHost, StreamHost } from './fd.mjs';
 import { Memory } from './memory.mjs';
 
 export { WeftError, codes };
@@ -89,6 +89,7 @@ class Host {
     this.bridge = new Bridge(this);
     this.fetch = new FetchHost(this.bridge);
     this.stdin = new StdinHost(this, options.stdin);
+    this.streams = new StreamHost(this);
     for (const [name, fn] of Object.entries(options.functions ?? {})) this.bridge.define(name, fn);
     this.tick = () => { this.wakePending = false; this.enter('weft__tick'); };
     this.fired = () => { this.timerHandle = null; this.enter('weft__timer_fired'); };
@@ -119,6 +120,11 @@ class Host {
       abort: (h) => f.abort(h),
       stdin_read: (buf, cap) => this.stdin.read(buf, cap),
       stdin_close: () => this.stdin.release(),
+      stream_open: (h) => (b.handles.get(h) === undefined ? codes.EHANDLE : this.streams.add(b.handles.get(h), codes)),
+      stream_read: (id, buf, cap) => this.streams.read(id, buf, cap),
+      stream_write: (id, buf, n, whole) => this.streams.write(id, buf, n, whole),
+      stream_poll: (id, want) => this.streams.poll(id, want),
+      stream_close: (id) => this.streams.close(id),
     };
   }
 
@@ -145,7 +151,8 @@ class Host {
   settleRun(how) {
     const d = this.done;
     this.done = null;
-    this.stdin.release(); // the program's end: stdin's source is let go
+    this.stdin.release(); // the program's end: stdin's source and the streams are let go
+    this.streams.releaseAll();
     this.idle();
     if (d) how(d);
   }
@@ -172,6 +179,7 @@ class Host {
     this.stopped = new WeftError(error.errno ?? codes.EHOST, `weft: the program has stopped: ${reason}`);
     this.timer(-1);
     this.stdin.release();
+    this.streams.releaseAll();
     this.settleRun((d) => d.reject(error)); // (and stops watching the event loop)
     this.bridge.shutdown(error); // calls rejected, fetches aborted, handles released
   }
@@ -357,6 +365,19 @@ export class Program {
       return h.track(next.call(it));
     };
     return it;
+  }
+
+  /** A ReadableStream, WritableStream or { readable, writable } pair as
+   * a descriptor the program can read, write and poll; returns its number.
+   * Released when C closes it, and at the program's end. */
+  openStream(stream) {
+    const h = this.host;
+    if (h.stopped) throw h.stopped;
+    const id = h.streams.add(stream, codes);
+    if (id < 0) throw new WeftError(id, 'weft: openStream takes a ReadableStream, a WritableStream or { readable, writable }, unlocked');
+    const fd = h.enter('weft__stream_install', id);
+    if (!(fd >= 0)) throw new WeftError(codes.ENOMEM, 'weft: no descriptor free for the stream');
+    return fd;
   }
 
   /** Register host function `name` for weft_call from C. */

@@ -40,7 +40,14 @@
 #define WEFT_ABI_HEADER_STRIDE 8    /* weft_fetch_opts.headers: (name, value) pointer pairs */
 
 /* ---- descriptors (runtime/src/host/fd.c, runtime/js/fd.mjs) ---------------- */
-#define WEFT_ABI_FD_PENDING -1000 /* weft_host_stdin_read: nothing buffered yet (a read is started) */
+#define WEFT_ABI_FD_PENDING -1000 /* stdin_read, stream_read/write: not now (the host will call weft__fd_ready) */
+#define WEFT_ABI_FD_EFAULT -2     /* ...the buffer lies outside memory */
+#define WEFT_ABI_FD_EBADF -3      /* ...the stream has no such side (not readable, not writable) */
+#define WEFT_ABI_FD_EIO -4        /* ...the readable stream failed */
+#define WEFT_ABI_FD_EPIPE -5      /* ...the writable stream failed or was closed */
+#define WEFT_ABI_FD_READABLE 1    /* stream_poll's bits: a read would not wait */
+#define WEFT_ABI_FD_WRITABLE 2    /* ...a write would not wait */
+#define WEFT_ABI_FD_ERROR 4       /* ...the stream failed */
 
 /* ---- output ----------------------------------------------------------------- */
 #define WEFT_ABI_IOV_STRIDE 8 /* fd_write's iovec: { uint32 base; uint32 len } */
@@ -73,7 +80,12 @@
   XX(abort_new, int32_t, (void))                                                                 \
   XX(abort, int, (int32_t h))                                                                    \
   XX(stdin_read, int, (void *buf, size_t cap))                                                   \
-  XX(stdin_close, void, (void))
+  XX(stdin_close, void, (void))                                                                  \
+  XX(stream_open, int, (int32_t handle))                                                         \
+  XX(stream_read, int, (int id, void *buf, size_t cap))                                          \
+  XX(stream_write, int, (int id, const void *buf, size_t n, int whole))                          \
+  XX(stream_poll, int, (int id, int events))                                                     \
+  XX(stream_close, void, (int id))
 
 #define WEFT_HOST_DECLARE(name, result, params) result weft_host_##name params;
 
@@ -91,7 +103,8 @@
   XX(settle)                                                                                     \
   XX(invoke)                                                                                     \
   XX(cancel_export)                                                                              \
-  XX(fd_ready)
+  XX(fd_ready)                                                                                   \
+  XX(stream_install)
 
 /* ---- Asyncify ------------------------------------------------------------------
  * Functions that hold an indirect call but never sit on a suspended
