@@ -480,6 +480,57 @@ static int stream_open(void) {
   return 0;
 }
 
+/* ---- sockets over WebSocket ------------------------------------------------------- */
+
+/* argv: the echo server's URL and a refused one. */
+static int sockets(const char *url, const char *refused) {
+  weft_id t = start_ticker();
+  int fd = weft_socket_connect(url);
+  printf("connect fd>=512=%d\n", fd >= 512);
+  ssize_t w = write(fd, "ping", 4);
+  char buf[64];
+  ssize_t r = read(fd, buf, sizeof buf);
+  printf("write=%zd read=%zd [%.*s] ticks>0=%d\n", w, r, (int)(r > 0 ? r : 0), buf, ticks > 0);
+  /* poll: nothing to read yet, writable */
+  struct pollfd p = {fd, POLLIN | POLLOUT, 0};
+  int k = poll(&p, 1, 0);
+  printf("poll=%d POLLIN=%d POLLOUT=%d\n", k, (p.revents & POLLIN) != 0, (p.revents & POLLOUT) != 0);
+  /* stdio both ways */
+  FILE *f = fdopen(fd, "r+");
+  fprintf(f, "over stdio\n");
+  fflush(f);
+  char line[64];
+  r = read(fd, line, sizeof line - 1);
+  line[r > 0 ? r : 0] = 0;
+  printf("echo=[%s]\n", strtok(line, "\n"));
+  /* a 100000-byte message comes back whole, in reads */
+  static char big[100000];
+  memset(big, 'q', sizeof big);
+  w = write(fd, big, sizeof big);
+  size_t got = 0;
+  while (got < sizeof big && (r = read(fd, big, sizeof big)) > 0) got += (size_t)r;
+  printf("big write=%zd got=%zu first=%c\n", w, got, big[0]);
+  /* the server closes: reads end with 0 */
+  write(fd, "bye", 3);
+  r = read(fd, buf, sizeof buf);
+  printf("after bye read=%zd\n", r);
+  fclose(f);
+  /* a deadline interrupts a read; the end releases the socket */
+  int fd2 = weft_socket_connect(url);
+  weft_scope s;
+  weft_scope_enter(&s, 20);
+  r = read(fd2, buf, sizeof buf);
+  weft_scope_exit(&s);
+  printf("read in a scope=%zd %s\n", r, ERR(r));
+  int bad = weft_socket_connect(refused);
+  printf("refused=%d %s\n", bad, weft_strerror(bad));
+  bad = weft_socket_connect("not a url");
+  printf("bad url=%d\n", bad);
+  printf("NULL=%d\n", weft_socket_connect(NULL));
+  stop_ticker(t);
+  return 0;
+}
+
 /* ---- outside any coroutine (JS calls these directly) ------------------------------ */
 EMSCRIPTEN_KEEPALIVE int outside_calls(void) {
   int fds[2], ok = 1;
@@ -513,6 +564,7 @@ int main(int argc, char **argv) {
   if (!strcmp(s, "idle")) return 0;
   if (!strcmp(s, "streams") && argc > 3) return streams(atoi(argv[2]), atoi(argv[3]));
   if (!strcmp(s, "stream-open")) return stream_open();
+  if (!strcmp(s, "sockets") && argc > 3) return sockets(argv[2], argv[3]);
   printf("unknown scenario %s\n", s);
   return 2;
 }

@@ -12,14 +12,15 @@ import { assertNoLeaks, buildDir } from './helpers.mjs';
 
 const programUrl = new URL('tests/fd.mjs', buildDir);
 
-async function scenario(name, stdin, { status = 0 } = {}) {
+async function scenario(name, stdin, { status = 0, args = [] } = {}) {
   const stdout = [], stderr = [];
   const program = await load(programUrl, { stdout: (l) => stdout.push(l), stderr: (l) => stderr.push(l), stdin });
-  const rc = await program.run([name]);
+  const rc = await program.run([name, ...args]);
   assert.equal(rc, status, stderr.join('\n'));
   assert.deepEqual(stderr, []);
   assertNoLeaks(program);
   assert.deepEqual(program.host.stdin.stats(), { stdinHeld: false }, 'stdin source let go');
+  assert.equal(program.host.streams.live, 0, 'streams released');
   return { stdout, program };
 }
 
@@ -268,4 +269,22 @@ test('weft_stream_open from C: poll, read to the end, EBADF, EINVAL, EHANDLE, EI
   assert.equal(neverCancelled, true, 'the program\'s end cancelled the stream left open');
   assert.equal(program.host.streams.live, 0);
   assertNoLeaks(program);
+});
+
+test('weft_socket_connect: a WebSocket to a server on 127.0.0.1 as a descriptor', {
+  skip: typeof WebSocket !== 'function' && `Node ${process.versions.node} has no global WebSocket (Node 20: only with --experimental-websocket)`,
+}, async () => {
+  const { startWsFixture } = await import('./ws-fixture.mjs');
+  const fx = await startWsFixture();
+  try {
+    const { stdout } = await scenario('sockets', null, { args: [fx.url, fx.refusedUrl] });
+    assert.deepEqual(stdout, ['connect fd>=512=1', 'write=4 read=4 [PING] ticks>0=1', 'poll=1 POLLIN=0 POLLOUT=1',
+      'echo=[OVER STDIO]', 'big write=100000 got=100000 first=Q', 'after bye read=0',
+      'read in a scope=-1 Interrupted system call', 'refused=-15 network error', 'bad url=-1', 'NULL=-1']);
+    for (let i = 0; i < 100 && fx.open; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(fx.open, 0, 'every connection closed: by close() and at the program\'s end');
+    assert.equal(fx.connections, 2);
+  } finally {
+    await fx.close();
+  }
 });

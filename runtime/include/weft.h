@@ -533,6 +533,15 @@ void weft_set_hook(weft_hook hook, void *ctx);
  * locked), WEFT_ENOMEM (no descriptor free). The handle stays the caller's. */
 int weft_stream_open(weft_handle h);
 
+/* A WebSocket to `url` ("ws://..." or "wss://...") as a descriptor, once
+ * open: each write() is sent as one binary message; what arrives (text as
+ * UTF-8) reads as a stream of bytes, as over TCP, with 0 once the
+ * connection closed. Suspends until connected. Returns the descriptor, or
+ * WEFT_ENET (refused, or no WebSocket in this JS engine: Node 20 needs
+ * --experimental-websocket), WEFT_EINVAL (NULL or a bad URL), WEFT_ENOMEM,
+ * WEFT_ECANCELED, WEFT_ETIMEDOUT, WEFT_ENOTCO; weft_last_error() says more. */
+int weft_socket_connect(const char *url);
+
 /* ---- statistics -------------------------------------------------------- */
 
 typedef struct weft_stats {

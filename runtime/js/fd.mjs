@@ -301,3 +301,47 @@ export class StreamHost {
 
   get live() { return this.streams.size; }
 }
+
+// ---- sockets over WebSocket (runtime/src/host/socket.c) -----------------------
+
+/** The host function weft_socket_connect calls: a WebSocket to `url`,
+ * once open, as { readable, writable } for StreamHost. Each write is sent
+ * as one binary message; what arrives (text as UTF-8) is a stream of
+ * bytes, as over TCP: a read may end inside a message or span several. */
+export function connectSocket(url, codes) {
+  const fail = (code, message) => Object.assign(new Error(message), { weftCode: code });
+  if (typeof WebSocket !== 'function') {
+    return Promise.reject(fail(codes.ENET, 'weft: this JS engine has no WebSocket (Node 20: run it with --experimental-websocket)'));
+  }
+  let ws;
+  try {
+    ws = new WebSocket(url);
+  } catch (e) {
+    return Promise.reject(fail(codes.EINVAL, `weft: not a WebSocket URL: ${url} (${e.message})`));
+  }
+  ws.binaryType = 'arraybuffer';
+  return new Promise((resolve, reject) => {
+    let controller;
+    const readable = new ReadableStream({
+      start(c) { controller = c; },
+      cancel() { ws.close(); },
+    });
+    const writable = new WritableStream({
+      write(chunk) {
+        if (ws.readyState !== 1) throw new Error('weft: the WebSocket is closed');
+        ws.send(chunk);
+      },
+      close() { ws.close(); },
+      abort() { ws.close(); },
+    });
+    ws.onopen = () => resolve({ readable, writable });
+    ws.onmessage = (e) => {
+      try { controller.enqueue(typeof e.data === 'string' ? encoder.encode(e.data) : new Uint8Array(e.data)); } catch { /* cancelled */ }
+    };
+    ws.onerror = () => reject(fail(codes.ENET, `weft: cannot connect to ${url}`));
+    ws.onclose = () => {
+      reject(fail(codes.ENET, `weft: cannot connect to ${url}`)); // (no-op once open)
+      try { controller.close(); } catch { /* closed or cancelled already */ }
+    };
+  });
+}

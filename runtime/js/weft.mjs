@@ -11,7 +11,7 @@ const isNode = typeof process === 'object' && !!process.versions?.node;
 
 import { Bridge, WeftError, codes, codeNames } from './bridge.mjs';
 import { FetchHost } from './fetch.mjs';
-import { StdinHost, StreamHost } from './fd.mjs';
+import { StdinHost, StreamHost, connectSocket } from './fd.mjs';
 import { Memory } from './memory.mjs';
 
 export { WeftError, codes };
@@ -90,6 +90,7 @@ class Host {
     this.fetch = new FetchHost(this.bridge);
     this.stdin = new StdinHost(this, options.stdin);
     this.streams = new StreamHost(this);
+    this.bridge.define('weft_socket_connect', (url) => connectSocket(url, codes)); // (options.functions may replace it)
     for (const [name, fn] of Object.entries(options.functions ?? {})) this.bridge.define(name, fn);
     this.tick = () => { this.wakePending = false; this.enter('weft__tick'); };
     this.fired = () => { this.timerHandle = null; this.enter('weft__timer_fired'); };
