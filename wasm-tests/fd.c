@@ -531,6 +531,19 @@ static int sockets(const char *url, const char *refused) {
   return 0;
 }
 
+/* A read nobody will ever answer: the deadlock report names it. */
+static int dfd[2];
+static void *stuck_reader(void *arg) {
+  char c;
+  read(dfd[0], &c, 1);
+  return NULL;
+}
+static int stuck(void) {
+  pipe(dfd);
+  weft_id id = weft_spawn(stuck_reader, NULL, &(weft_opts){.name = "reader"});
+  return weft_join(id, NULL);
+}
+
 /* ---- outside any coroutine (JS calls these directly) ------------------------------ */
 EMSCRIPTEN_KEEPALIVE int outside_calls(void) {
   int fds[2], ok = 1;
@@ -562,6 +575,7 @@ int main(int argc, char **argv) {
   if (!strcmp(s, "errors")) return errors();
   if (!strcmp(s, "stdio-pipe")) return stdio_pipe();
   if (!strcmp(s, "idle")) return 0;
+  if (!strcmp(s, "stuck")) return stuck();
   if (!strcmp(s, "streams") && argc > 3) return streams(atoi(argv[2]), atoi(argv[3]));
   if (!strcmp(s, "stream-open")) return stream_open();
   if (!strcmp(s, "sockets") && argc > 3) return sockets(argv[2], argv[3]);

@@ -288,3 +288,12 @@ test('weft_socket_connect: a WebSocket to a server on 127.0.0.1 as a descriptor'
     await fx.close();
   }
 });
+
+test('a read on a pipe nobody writes is a deadlock, reported with the descriptor', async () => {
+  const program = await load(programUrl, { stdout: () => {}, stderr: () => {}, stdin: null });
+  await assert.rejects(program.run(['stuck']), (e) => {
+    assert.equal(e.code, 'WEFT_EDEADLK');
+    assert.match(e.message, /"reader" waits for read fd 5\d\d \(pipe read end\)/);
+    return true;
+  });
+});
