@@ -59,8 +59,7 @@ export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
 # which holds the link flags (documented in docs/building.md).
 WARN=(-Wall -Wextra -Wno-unused-parameter)
 CFLAGS=(-O2 "${WARN[@]}" -I"$ROOT/runtime/include")
-# (weft-cc with abi.h's Asyncify lists, until weft-cc reads them itself)
-WEFT_CC=(node "$ROOT/tools/weft-cc-abi.mjs")
+WEFT_CC=(node "$ROOT/bin/weft-cc.mjs")
 
 # ---- the runtime library --------------------------------------------------
 # Stamped with the Emscripten version that built it: weft-cc links this

@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as contract from '../runtime/js/contract.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -46,10 +47,9 @@ Other arguments (-O3, -I, -D, -s..., .c/.o/.a files) go to emcc as they
 are; -sEXPORTED_FUNCTIONS and -sASYNCIFY_ADD/REMOVE lists are merged with
 weft's own.`;
 
-/** Runtime entry points the JS host calls (runtime/js/weft.mjs). */
-export const exportedFunctions = ['_weft__boot', '_weft__tick', '_weft__timer_fired', '_weft__recover',
-  '_weft__recover_text', '_weft__current', '_weft__stall', '_weft__halt', '_weft__settle', '_weft__invoke',
-  '_weft__cancel_export', '_malloc', '_free'];
+/** Runtime entry points the JS host calls (runtime/src/abi.h's
+ * WEFT_ENTRY_POINTS), and the allocator it uses. */
+export const exportedFunctions = [...contract.entryPoints.map((name) => `_weft__${name}`), '_malloc', '_free'];
 
 /** The Emscripten version `emcc` reports, as "X.Y.Z", or null. */
 export function emccVersion(emcc, env = process.env) {
@@ -76,28 +76,24 @@ export function prebuiltLibrary(version, env = process.env) {
   return readFileSync(stamp, 'utf8').trim() === version ? lib : null;
 }
 
-/**
- * Functions that hold an indirect call but never sit on a suspended
- * coroutine's stack. Asyncify cannot see that, and would instrument them
- * and every caller: the scheduler, the switch and the host's entry points;
- * the dynCall_ thunks JS uses; and musl's stdio, whose FILE callbacks are
- * JS system calls that never suspend. (Missing names only cost size.)
- */
-export const neverSuspends = ['weft__boot', 'weft__tick', 'weft__timer_fired', 'weft__settle',
-  'weft__invoke', 'weft__recover', 'weft__stall', 'weft__halt', 'sched_spawn', 'sched_finish', 'sched_event',
-  'sched_interrupt', 'sched_unlink', 'wait_describe',
-  'registry_each', 'weft_spawn',
-  'weft_get_stats', 'dynCall_*', 'legalstub$dynCall_*',
-  'fflush', '__fwritex', '__towrite', '__toread', '__shgetc', '__uflow', 'puts', 'printf_core',
-  '__vfprintf_internal', 'pop_arg', 'fclose', 'fseeko', '__fseeko_unlocked', 'ftello', '__stdio_exit'];
+/** Functions Asyncify need not instrument, and the runtime's own indirect
+ * calls that can reach a suspend point: abi.h's WEFT_NEVER_SUSPENDS and
+ * WEFT_RUNTIME_SUSPENDS, which say why. */
+export const neverSuspends = [...contract.neverSuspends];
+export const runtimeSuspends = [...contract.runtimeSuspends];
 
-/**
- * The runtime's own indirect calls that can reach a suspend point. A
- * coroutine's first function is called by the (uninstrumented) scheduler,
- * so only trampolines inside a coroutine need naming: the one that runs a
- * WEFT_EXPORT function.
- */
-export const runtimeSuspends = ['export_entry_run'];
+/** The runtime's C files, below runtime/src, sorted. */
+export function runtimeSources() {
+  const found = [];
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(dir, e.name));
+      else if (e.name.endsWith('.c')) found.push(join(dir, e.name));
+    }
+  };
+  walk(join(root, 'runtime/src'));
+  return found.sort();
+}
 
 /** Split argv into weft-cc's options and emcc's arguments. */
 export function parseArgs(argv) {
@@ -127,7 +123,7 @@ export function parseArgs(argv) {
 export function emccArgs(o) {
   const optimized = o.rest.some((a) => /^-O[0-3sz]$/.test(a));
   const inputs = o.runtimeSrc || !o.lib
-    ? readdirSync(join(root, 'runtime/src'), { recursive: true }).filter((f) => f.endsWith('.c')).sort().map((f) => join(root, 'runtime/src', f))
+    ? runtimeSources()
     : [o.lib];
   const remove = [...neverSuspends, ...o.remove];
   const add = [...(o.lean ? [...runtimeSuspends, ...o.suspends] : []), ...o.add];
@@ -149,7 +145,7 @@ export function emccArgs(o) {
     '-sMODULARIZE', '-sEXPORT_ES6', '-sENVIRONMENT=web,worker', '-sINVOKE_RUN=0',
     '-sALLOW_MEMORY_GROWTH', '-sMAXIMUM_MEMORY=4GB',
     // weft unwinds into the idle low part of the main C stack (see
-    // runtime/src/switch.c); Emscripten's default shrank to 64 KB in 3.1.27.
+    // runtime/src/core/switch.c); Emscripten's default shrank to 64 KB in 3.1.27.
     // TOTAL_STACK is the name every version accepts.
     '-sTOTAL_STACK=5MB',
     '--js-library', join(root, 'runtime/js/library_weft.js'),
@@ -218,7 +214,7 @@ function main(argv) {
  * Emscripten's Asyncify-based APIs: each unwinds the stack through
  * Emscripten's own Asyncify state, which weft's coroutines share, and allows
  * one call in flight. (emscripten_sleep is weft_sleep in a weft program,
- * and libc's sleeps suspend only their coroutine: runtime/src/posix.c.)
+ * and libc's sleeps suspend only their coroutine: runtime/src/lib/posix.c.)
  */
 export const asyncifyApis = [
   [/^__asyncjs__(.*)$/, () => 'declare the function with WEFT_JS_FUNCTION and call it with weft_call'],

@@ -446,7 +446,7 @@ test('JS: run twice rejects; a program keeps serving calls', { timeout: 60000 },
 });
 
 test('JS: the handle table never hands a value out twice (unit)', async () => {
-  const { Handles } = await import('../runtime/js/bridge.mjs');
+  const { Handles } = await import('../runtime/js/handles.mjs');
   const h = new Handles();
   const first = h.add({});
   h.delete(first);

@@ -106,12 +106,15 @@ static void case_spawn_stack_too_small(void) {
   size_t sizes[] = {1, 16, 512, WEFT_MIN_STACK - 1};
   for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
     EXPECT(weft_spawn(quick, NULL, &(weft_opts){.stack_size = sizes[i]}), WEFT_EINVAL);
+  /* The message says what the limit is. */
+  CHECK(strstr(weft_last_error(), "stack_size 1023 is below the minimum (WEFT_MIN_STACK, 1024 bytes)"));
 }
 
 static void case_spawn_stack_too_big(void) {
   size_t sizes[] = {SIZE_MAX, SIZE_MAX - 15, (size_t)INT32_MAX + 1, (256u << 20) + 1, 1u << 30};
   for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
     EXPECT(weft_spawn(quick, NULL, &(weft_opts){.stack_size = sizes[i]}), WEFT_EINVAL);
+  CHECK(strstr(weft_last_error(), "is above the maximum (WEFT_MAX_STACK, 268435456 bytes)"));
 }
 
 /* Uses `arg` bytes of its stack (really written), then suspends with them in use. */

@@ -2,7 +2,7 @@
 // inliner and the Asyncify pass, the only callers of asyncify_start_unwind
 // must be the exported suspend points, weft__suspend and weft_yield. Were
 // one inlined into a caller, that caller would stop being instrumented and
-// would re-run its side effects on every rewind (see runtime/src/switch.c).
+// would re-run its side effects on every rewind (see runtime/src/core/switch.c).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';

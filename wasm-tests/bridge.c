@@ -364,10 +364,13 @@ static void *fetch_one(void *arg) {
   return (void *)(intptr_t)ok;
 }
 
+/* n concurrent fetches: each answered after delay_ms, or (delay_ms < 0) held
+ * by the server until all n are open at once. */
 static int fetch_many(int n, int delay_ms) {
   weft_id *ids = malloc(sizeof *ids * (size_t)n);
   char path[64];
-  snprintf(path, sizeof path, "/t/slow?ms=%d", delay_ms);
+  if (delay_ms < 0) snprintf(path, sizeof path, "/t/crowd?n=%d", n);
+  else snprintf(path, sizeof path, "/t/slow?ms=%d", delay_ms);
   char *u = url(path);
   double t0 = weft_now();
   for (int i = 0; i < n; i++) ids[i] = weft_spawn(fetch_one, u, NULL);

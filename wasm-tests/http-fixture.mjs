@@ -11,6 +11,7 @@ export const bigByte = (i) => (i * 31 + 7) & 255;
 export async function startFixture() {
   const stats = { active: 0, maxActive: 0, requests: 0 };
   const gates = new Map(); // /t/gated bodies waiting for their /t/release
+  const crowd = new Set(); // requests /t/crowd holds until n are open at once
   const piece = Buffer.alloc(BIG_PIECE);
   for (let i = 0; i < BIG_PIECE; i++) piece[i] = bigByte(i);
   const routes = (req, res) => {
@@ -73,6 +74,19 @@ export async function startFixture() {
         gates.delete(arg);
         res.writeHead(200, { 'content-type': 'text/plain' }).end('released');
         break;
+      case 'crowd': { // held until n of them are open at once, then all answered as /t/slow is (503 after 30 s)
+        const n = q('n', 2);
+        const answer = (code) => res.writeHead(code, { 'content-type': 'text/plain' }).end(code === 200 ? 'slow' : 'crowd never gathered');
+        const member = { answer, timer: setTimeout(() => { crowd.delete(member); answer(503); }, 30000) };
+        crowd.add(member);
+        res.on('close', () => { clearTimeout(member.timer); crowd.delete(member); });
+        if (crowd.size >= n) {
+          const all = [...crowd];
+          crowd.clear();
+          for (const m of all) { clearTimeout(m.timer); m.answer(200); }
+        }
+        break;
+      }
       case 'slow': {
         const timer = setTimeout(() => res.writeHead(200, { 'content-type': 'text/plain' }).end('slow'), q('ms', 100));
         res.on('close', () => clearTimeout(timer));

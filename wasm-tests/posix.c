@@ -1,5 +1,5 @@
 /*
- * posix.c — libc's blocking time calls in coroutines (runtime/src/posix.c):
+ * posix.c — libc's blocking time calls in coroutines (runtime/src/lib/posix.c):
  * sleep, usleep, nanosleep, clock_nanosleep, thrd_sleep, sched_yield and
  * emscripten_sleep suspend only their caller; a cancel or a deadline
  * interrupts them with EINTR and the time left. One scenario per argv[1];

@@ -1,5 +1,5 @@
 // posix.test.mjs — libc's blocking time calls in coroutines
-// (runtime/src/posix.c, driven by wasm-tests/posix.c): they suspend only
+// (runtime/src/lib/posix.c, driven by wasm-tests/posix.c): they suspend only
 // their caller, a cancel or a deadline interrupts them with EINTR and the
 // time left, bad arguments give EINVAL, any number sleep at once, and
 // outside any coroutine they busy-wait as Emscripten's do.

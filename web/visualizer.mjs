@@ -2,7 +2,7 @@
 // polls its weft_demo_snapshot export and renders the coroutine table, the
 // counters, the host event loop (host-probe.mjs) and the live parts of the
 // walkthrough; wires the controls to the program's other exports.
-import { probe, uiTimeout } from './host-probe.mjs'; // first: it wraps fetch and setTimeout
+import { probe, onHostEvent } from './host-probe.mjs';
 import { load } from '../runtime/js/weft.mjs';
 
 const $ = (id) => document.getElementById(id);
@@ -203,7 +203,7 @@ async function poll() {
   } catch (e) {
     if (running) print(`[page] snapshot failed: ${e.message}`);
   }
-  uiTimeout(poll, POLL_MS);
+  setTimeout(poll, POLL_MS);
 }
 
 // ---- controls ----
@@ -252,7 +252,7 @@ requestAnimationFrame(tick);
 
 try {
   program = await load(new URL('../build/web/demo.mjs', import.meta.url), {
-    stdout: print, stderr: (line) => print(`[stderr] ${line}`),
+    stdout: print, stderr: (line) => print(`[stderr] ${line}`), onHostEvent,
   });
   running = true;
   $('status').textContent = 'running';

@@ -12,10 +12,13 @@
 // listeners removed, whenever nothing waits, so Node can exit. In a page
 // or a worker stdin is empty (never window.prompt).
 
+import { abi } from './contract.mjs';
+
 const isNode = typeof process === 'object' && !!process.versions?.node;
 
-/** weft_host_stdin_read's answer when nothing is buffered (abi.h's WEFT_ABI_FD_PENDING). */
-export const PENDING = -1000;
+/** The host's answer when nothing is buffered or the stream pushes back
+ * (abi.h's WEFT_ABI_FD_PENDING): the host calls weft__fd_ready later. */
+export const PENDING = abi.FD_PENDING;
 
 const encoder = new TextEncoder();
 
@@ -109,7 +112,7 @@ export class StdinHost {
     if (this.chunks.length) {
       if (!cap) return 1;
       const m = this.host.memory;
-      if (!m.contains(buf, 1)) return -2; // EFAULT
+      if (!m.contains(buf, 1)) return abi.FD_EFAULT;
       cap = Math.min(cap, m.size - buf);
       let n = 0;
       while (n < cap && this.chunks.length) {
@@ -166,7 +169,8 @@ export class StdinHost {
 
 // ---- JS streams as descriptors (runtime/src/host/stream.c) -------------------
 
-const FD = { EFAULT: -2, EBADF: -3, EIO: -4, EPIPE: -5, READABLE: 1, WRITABLE: 2, ERROR: 4 }; // abi.h's WEFT_ABI_FD_*
+const FD = { EFAULT: abi.FD_EFAULT, EBADF: abi.FD_EBADF, EIO: abi.FD_EIO, EPIPE: abi.FD_EPIPE,
+  READABLE: abi.FD_READABLE, WRITABLE: abi.FD_WRITABLE, ERROR: abi.FD_ERROR }; // abi.h's WEFT_ABI_FD_*
 
 /** The readable and writable sides of `value`, or null if it has neither. */
 function sidesOf(value) {

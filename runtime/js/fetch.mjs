@@ -1,48 +1,69 @@
-// fetch.mjs — the host side of fetch.c: requests go through the
-// environment's own fetch() (CORS applies in browsers), each with an
-// AbortController that a timeout, a user signal, weft_response_free() or
-// the program's end fires. Responses live in the handle table (the value
-// JS sees is the Response; the request's state rides along), and every
-// request not yet released is in `live`, so that the program's end can
-// close them all.
-import { codes, failure } from './bridge.mjs';
+// fetch.mjs — the host side of weft_fetch: requests go through the
+// environment's own fetch() (CORS applies in browsers). Each has its own
+// AbortController, which weft_response_free() or the program's end fires;
+// fetch() gets that signal joined (AbortSignal.any) with the user's signal
+// and the timeout's (AbortSignal.timeout). Responses live in the handle
+// table (the value JS sees is the Response; the request's state rides
+// along), and every request not yet released is in `live`, so that the
+// program's end can close them all.
+import { abi } from './contract.mjs';
+import { codes, failure } from './errors.mjs';
 
-const READ_PENDING = -1000; // fetch.c: nothing buffered, an op was started
-const TIMEOUT = Symbol('weft timeout');
-const TEXT_STATUS = 0, TEXT_HEADER = 1, TEXT_HEADER_AT = 2;
 // setTimeout's longest delay; a timeout this long or longer (or Infinity) is none.
 const MAX_TIMEOUT = 2 ** 31 - 1;
 
+// A signal that aborts when any of `signals` does. (AbortSignal.any is in
+// Node 20.3, Chromium 116, Firefox 124, Safari 17.4; before, listeners,
+// which stay on a user signal until it aborts or is collected.)
+const anySignal = typeof AbortSignal.any === 'function' ? (signals) => AbortSignal.any(signals) : (signals) => {
+  const joined = new AbortController();
+  for (const s of signals) {
+    if (s.aborted) {
+      joined.abort(s.reason);
+      break;
+    }
+    s.addEventListener('abort', () => joined.abort(s.reason), { once: true });
+  }
+  return joined.signal;
+};
+
 export class FetchHost {
-  constructor(bridge) {
-    this.bridge = bridge;
-    this.timers = new Set(); // live timeout timers, for leak tests
-    this.live = new Set();   // request states not yet closed
+  constructor(host, bridge) {
+    this.host = host;
+    this.handles = bridge.handles;
+    this.ops = bridge.ops;
+    this.live = new Set();  // request states not yet closed
+    this.timed = new Set(); // requests whose timeout still runs, for leak tests and the stall watcher
+    this.nextId = 1;        // request ids for the host's instrumentation events
     bridge.onShutdown.push(() => this.shutdown());
   }
 
-  get handles() { return this.bridge.handles; }
-
   /** Why a request or read failed, as a failure (weft code, message). */
   whyFailed(st, e) {
-    const reason = st.ctrl.signal.reason;
-    if (st.ctrl.signal.aborted) {
-      if (reason === TIMEOUT) return failure(codes.ETIMEDOUT, `weft: fetch ${st.url} timed out after ${st.timeout} ms`);
+    if (st.signal.aborted) {
+      if (st.timeoutSignal?.aborted && st.signal.reason === st.timeoutSignal.reason) {
+        return failure(codes.ETIMEDOUT, `weft: fetch ${st.url} timed out after ${st.timeout} ms`);
+      }
       return failure(codes.ECANCELED, `weft: fetch ${st.url} was aborted`);
     }
     const cause = e?.cause?.code ?? e?.cause?.message;
     return failure(codes.ENET, `weft: fetch ${st.url}: ${e?.message ?? e}${cause ? ` (${cause})` : ''}`);
   }
 
-  /** Stop its timer and its user-signal listener (the body may still be read). */
+  /** The request is over (its body read to the end, failed, or let go):
+   * its timeout no longer counts, though the body may still be read. */
   release(st) {
-    if (st.timer) {
-      clearTimeout(st.timer);
-      this.timers.delete(st.timer);
-      st.timer = null;
-    }
-    st.unlink?.();
-    st.unlink = null;
+    if (st.over) return;
+    st.over = true;
+    this.timed.delete(st);
+    this.host.report({ type: 'fetch-end', id: st.id });
+  }
+
+  /** Milliseconds until the earliest timeout of a request still running, or null. */
+  untilDeadline() {
+    let earliest = Infinity;
+    for (const st of this.timed) earliest = Math.min(earliest, st.deadline);
+    return earliest === Infinity ? null : Math.max(0, earliest - performance.now());
   }
 
   /** Let go of a request for good: abort it (closing its connection) unless its body was read to the end. */
@@ -55,68 +76,74 @@ export class FetchHost {
     this.live.delete(st);
   }
 
+  /** weft_host_fetch. */
   fetch(op, urlPtr, methodPtr, headersPtr, bodyPtr, bodyLen, timeoutMs, signal) {
-    const b = this.bridge;
-    const m = b.mem;
-    const url = b.string(urlPtr);
+    const ops = this.ops;
+    const m = this.host.memory;
+    const url = m.string(urlPtr);
     try {
       new URL(url, globalThis.location?.href);
     } catch {
-      return b.refuse(op, codes.EINVAL, `weft: invalid URL "${url}"`);
+      return ops.refuse(op, codes.EINVAL, `weft: invalid URL "${url}"`);
     }
-    const refuse = (code, why) => b.refuse(op, code, `weft: fetch ${url}: ${why}`);
+    const refuse = (code, why) => ops.refuse(op, code, `weft: fetch ${url}: ${why}`);
     if (!(timeoutMs >= 0)) return refuse(codes.EINVAL, `timeout_ms ${timeoutMs} is not a duration (0: none, > 0: milliseconds)`);
     let user = null;
     if (signal) {
       user = this.handles.get(signal);
-      if (!(user instanceof AbortController)) return b.refuse(op, codes.EHANDLE, `weft: handle ${signal} is not an abort signal`);
+      if (!(user instanceof AbortController)) return ops.refuse(op, codes.EHANDLE, `weft: handle ${signal} is not an abort signal`);
     }
     const headers = [];
-    for (let p = headersPtr >>> 0; p; p += 8) {
-      if (!m.contains(p, 8)) return refuse(codes.EINVAL, 'the header list runs outside the program\'s memory (is it NULL-terminated?)');
-      const name = m.u32(p), value = m.u32(p + 4);
+    const stride = abi.HEADER_STRIDE, half = stride / 2; // (name, value) pointer pairs
+    for (let p = headersPtr >>> 0; p; p += stride) {
+      if (!m.contains(p, stride)) return refuse(codes.EINVAL, 'the header list runs outside the program\'s memory (is it NULL-terminated?)');
+      const name = m.u32(p), value = m.u32(p + half);
       if (!name) break;
-      if (!value) return refuse(codes.EINVAL, `header "${b.string(name)}" has no value`);
-      headers.push([b.string(name), b.string(value)]);
+      if (!value) return refuse(codes.EINVAL, `header "${m.string(name)}" has no value`);
+      headers.push([m.string(name), m.string(value)]);
     }
     bodyLen >>>= 0;
     if (!bodyPtr && bodyLen) return refuse(codes.EINVAL, `the body is NULL with length ${bodyLen}`);
     if (bodyLen && !m.contains(bodyPtr, bodyLen)) {
       return refuse(codes.EINVAL, `the body (${bodyLen} bytes at 0x${(bodyPtr >>> 0).toString(16)}) lies outside the program's memory`);
     }
-    const st = { url, timeout: timeoutMs, ctrl: new AbortController(), res: null, reader: null, chunk: null, off: 0,
-      done: false, ended: false, error: null, pulling: null, timer: null, unlink: null, headerList: null, closed: false };
+    const st = { id: 0, url, timeout: timeoutMs, ctrl: new AbortController(), signal: null, timeoutSignal: null,
+      deadline: 0, res: null, reader: null, chunk: null, off: 0, done: false, ended: false, error: null, pulling: null,
+      headerList: null, over: false, closed: false };
     // Method, headers and body are checked here, before anything is sent:
     // what the Request refuses is the caller's error, not the network's.
-    const init = { method: b.string(methodPtr), headers, body: bodyLen ? m.bytes(bodyPtr, bodyLen) : undefined };
+    const init = { method: m.string(methodPtr), headers, body: bodyLen ? m.bytes(bodyPtr, bodyLen) : undefined };
     try {
       new Request(url, init); // only to check them
     } catch (e) {
       return refuse(codes.EINVAL, String(e?.message ?? e));
     }
     this.live.add(st);
-    if (user) {
-      const onAbort = () => st.ctrl.abort();
-      if (user.signal.aborted) st.ctrl.abort();
-      else {
-        user.signal.addEventListener('abort', onAbort, { once: true });
-        st.unlink = () => user.signal.removeEventListener('abort', onAbort);
-      }
+    st.id = this.nextId++;
+    const signals = [st.ctrl.signal];
+    if (user) signals.push(user.signal);
+    const timed = timeoutMs > 0 && timeoutMs < MAX_TIMEOUT;
+    if (timed) {
+      // Node's AbortSignal.timeout does not keep the event loop alive: the
+      // host's stall watcher asks untilDeadline() before it gives up.
+      st.timeoutSignal = AbortSignal.timeout(timeoutMs);
+      st.deadline = performance.now() + timeoutMs;
+      signals.push(st.timeoutSignal);
+      this.timed.add(st);
     }
-    if (timeoutMs > 0 && timeoutMs < MAX_TIMEOUT) {
-      st.timer = setTimeout(() => { this.timers.delete(st.timer); st.timer = null; st.ctrl.abort(TIMEOUT); }, timeoutMs);
-      this.timers.add(st.timer);
-    }
+    st.signal = signals.length > 1 ? anySignal(signals) : st.ctrl.signal;
+    this.host.report({ type: 'fetch-start', id: st.id, url, method: init.method, timeout: timed ? timeoutMs : null });
     let h = 0;
     // The signal goes to fetch itself: a Request built with it would follow
     // it only weakly, and an abort could go unheard once that Request was
     // collected, leaving the connection open.
-    const sent = fetch(url, { ...init, signal: st.ctrl.signal });
+    const sent = fetch(url, { ...init, signal: st.signal });
     // A response that comes after all, its abort unheard: its body is let go.
-    sent.then((res) => { if (st.ctrl.signal.aborted) res.body?.cancel().catch(() => {}); }, () => {});
+    sent.then((res) => { if (st.signal.aborted) res.body?.cancel().catch(() => {}); }, () => {});
     const response = this.untilAborted(st, sent).then(
       (res) => {
         st.res = res;
+        this.host.report({ type: 'fetch-settled', id: st.id, ok: true, status: res.status });
         try {
           h = this.handles.add(res, { release: () => this.close(st), state: st });
         } catch (e) {
@@ -127,13 +154,14 @@ export class FetchHost {
       },
       (e) => {
         const why = this.whyFailed(st, e); // before close(), whose abort would read as a cancel
+        this.host.report({ type: 'fetch-settled', id: st.id, ok: false, code: why.weftCode, message: why.message });
         this.close(st);
         throw why;
       },
     );
     // Dropped, or never taken: the handle (if it came) goes, and the request with it.
     const abort = () => (h ? this.handles.delete(h) : this.close(st));
-    b.start(op, response, { want: 'i', abort, who: `fetch ${url}` });
+    ops.start(op, response, { want: 'i', abort, who: `fetch ${url}` });
     return 0;
   }
 
@@ -147,13 +175,13 @@ export class FetchHost {
   responseText(h, what, namePtr, index, buf, cap, buf2, cap2) {
     const st = this.response(h);
     if (!st) return codes.EHANDLE;
-    const b = this.bridge;
-    const copy = (s, p, n) => b.copyString(s, p, n) ?? codes.EINVAL;
-    if (what === TEXT_STATUS) return copy(st.res.statusText, buf, cap);
-    if (what === TEXT_HEADER) {
+    const m = this.host.memory;
+    const copy = (s, p, n) => m.copyString(s, p, n) ?? codes.EINVAL;
+    if (what === abi.TEXT_STATUS) return copy(st.res.statusText, buf, cap);
+    if (what === abi.TEXT_HEADER) {
       let value;
       try {
-        value = st.res.headers.get(b.string(namePtr));
+        value = st.res.headers.get(m.string(namePtr));
       } catch {
         return codes.EINVAL; // not a header name at all
       }
@@ -173,7 +201,7 @@ export class FetchHost {
    * late, or (Node's, through a Request it has let go) not at all.
    */
   untilAborted(st, promise) {
-    const signal = st.ctrl.signal;
+    const signal = st.signal;
     st.aborted ??= new Promise((_, reject) => {
       if (signal.aborted) reject(signal.reason);
       else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
@@ -217,11 +245,11 @@ export class FetchHost {
   responseRead(h, op, buf, cap) {
     const st = this.response(h);
     if (!st) return codes.EHANDLE;
-    const m = this.bridge.mem;
+    const m = this.host.memory;
     if (!m.contains(buf, 1)) return codes.EINVAL;
     if (op) {
-      this.bridge.start(op, this.pull(st), { want: '', who: `fetch ${st.url}` });
-      return READ_PENDING;
+      this.ops.start(op, this.pull(st), { want: '', who: `fetch ${st.url}` });
+      return abi.READ_PENDING;
     }
     if (st.chunk) {
       const n = Math.min(cap >>> 0, st.chunk.length - st.off);
@@ -237,7 +265,7 @@ export class FetchHost {
       this.release(st);
       return 0;
     }
-    return READ_PENDING; // an error too goes through an op, which carries its message
+    return abi.READ_PENDING; // an error too goes through an op, which carries its message
   }
 
   responseFree(h) { return this.response(h) && this.handles.delete(h) ? 0 : codes.EHANDLE; }

@@ -25,19 +25,30 @@ export class Memory {
   constructor(exports) {
     this.exports = exports;
     this.buffer = null;
+    this.literals = new Array(256).fill(null); // by address: {p, bytes, text} (literal())
     this.refresh();
   }
 
-  /** Views are rebuilt whenever memory grew (growing detaches the old buffer). */
+  /** Views are rebuilt whenever memory grew: growing detaches the old
+   * buffer (its views then have length 0), except a shared one, which is
+   * compared each time. */
   refresh() {
     const buffer = this.exports.memory.buffer;
     if (buffer === this.buffer) return;
     this.buffer = buffer;
     this.u8v = new Uint8Array(buffer);
+    this.i32v = new Int32Array(buffer);
     this.dv = new DataView(buffer);
+    this.shared = typeof SharedArrayBuffer === 'function' && buffer instanceof SharedArrayBuffer;
   }
-  get u8() { this.refresh(); return this.u8v; }
-  get view() { this.refresh(); return this.dv; }
+  get u8() {
+    if (this.u8v.length === 0 || this.shared) this.refresh();
+    return this.u8v;
+  }
+  get view() {
+    if (this.u8v.length === 0 || this.shared) this.refresh();
+    return this.dv;
+  }
   /** The memory's size in bytes now. */
   get size() { this.refresh(); return this.buffer.byteLength; }
 
@@ -47,8 +58,18 @@ export class Memory {
   i32(p) { return this.view.getInt32(p >>> 0, true); }
   u32(p) { return this.view.getUint32(p >>> 0, true); }
   f64(p) { return this.view.getFloat64(p >>> 0, true); }
-  setI32(p, v) { this.view.setInt32(p >>> 0, v, true); }
-  setU32(p, v) { this.view.setUint32(p >>> 0, v >>> 0, true); }
+  // Aligned words (every weft_val field) go through an Int32Array: faster
+  // than a DataView call (wasm memory is little-endian, as are the engines).
+  setI32(p, v) {
+    p >>>= 0;
+    if (p & 3) this.view.setInt32(p, v, true);
+    else this.words[p >>> 2] = v;
+  }
+  setU32(p, v) { this.setI32(p, v | 0); }
+  get words() {
+    if (this.u8v.length === 0 || this.shared) this.refresh();
+    return this.i32v;
+  }
   setF64(p, v) { this.view.setFloat64(p >>> 0, v, true); }
 
   /** malloc(n) as an unsigned address; 0 when out of memory. */
@@ -75,6 +96,26 @@ export class Memory {
     // TextDecoder refuses views of a shared buffer; copy those first.
     const bytes = u8.subarray(p, end);
     return decoder.decode(typeof SharedArrayBuffer === 'function' && u8.buffer instanceof SharedArrayBuffer ? bytes.slice() : bytes);
+  }
+  /** The NUL-terminated string at p, for names and signatures C passes on
+   * every call: kept by address, and decoded again only when the bytes
+   * there changed (a mutable buffer may hold another name next time). */
+  literal(p) {
+    p >>>= 0;
+    const u8 = this.u8;
+    const slot = (p >>> 2) & 255;
+    const hit = this.literals[slot];
+    if (hit) {
+      const b = hit.bytes, n = b.length;
+      let same = p + n < u8.length && u8[p + n] === 0;
+      for (let i = 0; same && i < n; i++) same = u8[p + i] === b[i];
+      if (same && hit.p === p) return hit.text;
+    }
+    const text = this.string(p);
+    let end = u8.indexOf(0, p);
+    if (end < 0) end = u8.length;
+    this.literals[slot] = { p, bytes: u8.slice(p, end), text };
+    return text;
   }
   /** A NUL-terminated copy of `s` on the C heap: [address, byte length],
    * or [0, length] when out of memory. */

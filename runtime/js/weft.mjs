@@ -9,7 +9,9 @@
 
 const isNode = typeof process === 'object' && !!process.versions?.node;
 
-import { Bridge, WeftError, codes, codeNames } from './bridge.mjs';
+import { abi, imports as importNames } from './contract.mjs';
+import { WeftError, codes, codeNames } from './errors.mjs';
+import { Bridge } from './bridge.mjs';
 import { FetchHost } from './fetch.mjs';
 import { StdinHost, StreamHost, connectSocket } from './fd.mjs';
 import { Memory } from './memory.mjs';
@@ -81,73 +83,106 @@ class Host {
     this.drained = () => this.onDrain();
     this.timerHandle = null;
     this.wakePending = false;
-    this.microPending = false;
     this.done = null; // {resolve, reject} while a program runs
     this.mod = null;
     this.raw = null; // the instance's own exports: no Emscripten wrapper on the hot path
     this.memory = null; // its linear memory (memory.mjs)
+    this.onEvent = options.onHostEvent ?? null;
+    if (this.onEvent !== null && typeof this.onEvent !== 'function') throw new TypeError('weft: onHostEvent is not a function');
     this.bridge = new Bridge(this);
-    this.fetch = new FetchHost(this.bridge);
+    this.fetch = new FetchHost(this, this.bridge);
     this.stdin = new StdinHost(this, options.stdin);
     this.streams = new StreamHost(this);
-    this.bridge.define('weft_socket_connect', (url) => connectSocket(url, codes)); // (options.functions may replace it)
-    for (const [name, fn] of Object.entries(options.functions ?? {})) this.bridge.define(name, fn);
+    this.define('weft_socket_connect', (url) => connectSocket(url, codes)); // (options.functions may replace it)
+    for (const [name, fn] of Object.entries(options.functions ?? {})) this.define(name, fn);
     this.tick = () => { this.wakePending = false; this.enter('weft__tick'); };
-    this.fired = () => { this.timerHandle = null; this.enter('weft__timer_fired'); };
-    const b = this.bridge, f = this.fetch;
-    // What runtime/js/library_weft.js forwards each weft_host_NAME import to.
+    this.fired = () => {
+      this.timerHandle = null;
+      this.report({ type: 'timer', ms: null });
+      this.enter('weft__timer_fired');
+    };
+    const { ops, handles, functions, exports } = this.bridge, f = this.fetch;
+    // What runtime/js/library_weft.js forwards each weft_host_NAME import
+    // to (and its fd_write and stack-overflow hooks): the implementations
+    // themselves.
     this.imports = {
-      timer: (ms) => this.timer(ms),
-      wake: () => this.wake(),
-      exit: (status) => this.settleRun((d) => d.resolve(status)),
-      fatal: (code, msg) => this.fail(new WeftError(code, b.string(msg))),
-      write: (fd, iov, n, pnum) => this.write(fd, iov, n, pnum),
-      stack_checked: () => (this.raw.__set_stack_limits ? 1 : 0),
-      stack_limits: (base, end) => this.raw.__set_stack_limits(base, end),
-      stack_overflow: (sp) => Object.assign(
-        new Error(`it overflowed its C stack (stack pointer would be 0x${sp.toString(16)})`), { weftCode: codes.ESTACK }),
-      call: (op, name, sig, vals, n) => b.call(op, name, sig, vals, n),
-      take: (op, out) => b.take(op, out),
-      drop: (op) => b.drop(op),
-      handle_free: (h) => b.handleFree(h),
-      export_done: (id, status, result, msg) => b.exportDone(id, status, result, msg),
-      export_yield: (id, result, op) => b.exportYield(id, result, op),
-      fetch: (...a) => f.fetch(...a),
-      response_status: (h) => f.responseStatus(h),
-      response_text: (...a) => f.responseText(...a),
-      response_read: (h, op, buf, cap) => f.responseRead(h, op, buf, cap),
-      response_free: (h) => f.responseFree(h),
-      abort_new: () => f.abortNew(),
-      abort: (h) => f.abort(h),
+      timer: this.timer.bind(this),
+      wake: this.wake.bind(this),
+      exit: this.exit.bind(this),
+      fatal: this.fatal.bind(this),
+      write: this.write.bind(this),
+      stack_checked: this.stackChecked.bind(this),
+      stack_limits: this.stackLimits.bind(this),
+      stack_overflow: this.stackOverflow.bind(this),
+      call: functions.call.bind(functions),
+      take: ops.take.bind(ops),
+      drop: ops.drop.bind(ops),
+      handle_free: handles.free.bind(handles),
+      export_done: exports.done.bind(exports),
+      export_yield: exports.yielded.bind(exports),
+      fetch: f.fetch.bind(f),
+      response_status: f.responseStatus.bind(f),
+      response_text: f.responseText.bind(f),
+      response_read: f.responseRead.bind(f),
+      response_free: f.responseFree.bind(f),
+      abort_new: f.abortNew.bind(f),
+      abort: f.abort.bind(f),
       stdin_read: (buf, cap) => this.stdin.read(buf, cap),
       stdin_close: () => this.stdin.release(),
-      stream_open: (h) => (b.handles.get(h) === undefined ? codes.EHANDLE : this.streams.add(b.handles.get(h), codes)),
+      stream_open: (h) => (handles.get(h) === undefined ? codes.EHANDLE : this.streams.add(handles.get(h), codes)),
       stream_read: (id, buf, cap) => this.streams.read(id, buf, cap),
       stream_write: (id, buf, n, whole) => this.streams.write(id, buf, n, whole),
       stream_poll: (id, want) => this.streams.poll(id, want),
       stream_close: (id) => this.streams.close(id),
     };
+    const missing = importNames.filter((n) => typeof this.imports[n] !== 'function');
+    if (missing.length) throw new Error(`weft: the host implements no ${missing.join(', ')} (runtime/src/abi.h's WEFT_IMPORTS)`);
   }
 
   /** Register a host function; WEFT_JS_FUNCTION calls this during start-up. */
-  define(name, fn) { this.bridge.define(name, fn); }
+  define(name, fn) { this.bridge.functions.define(name, fn); }
 
+  /** Tell options.onHostEvent; what it throws is ignored. */
+  report(event) {
+    if (this.onEvent === null) return;
+    try {
+      this.onEvent(event);
+    } catch { /* an observer's own failure */ }
+  }
+
+  /** weft_host_timer: arm the one timer for the earliest sleeper (ms >= 0), or clear it. */
   timer(ms) {
-    if (this.timerHandle !== null) clearTimeout(this.timerHandle);
+    const armed = this.timerHandle !== null;
+    if (armed) clearTimeout(this.timerHandle);
     this.timerHandle = ms < 0 ? null : setTimeout(this.fired, Math.ceil(ms));
+    if (ms >= 0 || armed) this.report({ type: 'timer', ms: ms < 0 ? null : Math.ceil(ms) });
   }
-  /** A tick at the end of this microtask checkpoint: settled promises
-   * resume their coroutines without waiting for a macrotask. */
-  tickSoon() {
-    if (this.microPending) return;
-    this.microPending = true;
-    queueMicrotask(() => { this.microPending = false; this.enter('weft__tick'); });
+  /** A host operation settled (ops.mjs): its coroutine runs at once, in
+   * this promise job, with the result if it is a number (`type`,
+   * `value`: runtime/src/host/ops.c's weft__settle). */
+  settle(op, status, type, value) {
+    this.enter('weft__settle', op, status, type, value); // (and runs the tick)
   }
+  /** weft_host_wake: a tick on the host's next turn. */
   wake() {
     if (this.wakePending) return;
     this.wakePending = true;
     immediate(this.tick);
   }
+  /** weft_host_exit: main returned and no coroutine lives. */
+  exit(status) { this.settleRun((d) => d.resolve(status)); }
+  /** weft_host_fatal: the program cannot go on (a deadlock). */
+  fatal(code, msg) { this.fail(new WeftError(code, this.memory.string(msg))); }
+  /** weft_host_stack_checked: whether this build checks every frame against the coroutine's stack. */
+  stackChecked() { return this.raw.__set_stack_limits ? 1 : 0; }
+  /** weft_host_stack_limits: the running coroutine's stack, for that check. */
+  stackLimits(base, end) { this.raw.__set_stack_limits(base, end); }
+  /** What library_weft.js throws when that check fails: it stops the coroutine. */
+  stackOverflow(sp) {
+    return Object.assign(new Error(`it overflowed its C stack (stack pointer would be 0x${sp.toString(16)})`),
+      { weftCode: codes.ESTACK });
+  }
+
   /** Settle run() if it is pending. */
   settleRun(how) {
     const d = this.done;
@@ -161,9 +196,10 @@ class Host {
   /** fd_write for stdout and stderr (library_weft.js). */
   write(fd, iov, n, pnum) {
     const m = this.memory, out = fd === 1 ? this.out : this.err;
+    const stride = abi.IOV_STRIDE, half = stride / 2; // { base, len }
     let total = 0;
     for (let i = 0; i < n; i++) {
-      const p = m.u32(iov + 8 * i), len = m.u32(iov + 8 * i + 4);
+      const p = m.u32(iov + stride * i), len = m.u32(iov + stride * i + half);
       if (len) out.bytes(m.bytes(p, len));
       total += len;
     }
@@ -187,11 +223,7 @@ class Host {
 
   /** After a trap in the scheduler nothing will call export_done: free the
    * calls' arguments here. */
-  abandonCalls() {
-    for (const call of [...this.bridge.calls.values()]) {
-      try { call.cleanup(); } catch { /* the memory is beyond help */ }
-    }
-  }
+  abandonCalls() { this.bridge.exports.abandon(); }
 
   /** C exit(): run() resolves with the status; the program is over. */
   exited(status) {
@@ -222,6 +254,13 @@ class Host {
   }
   onDrain() {
     if (this.stopped || (!this.done && !this.waits)) return this.idle();
+    // Node's AbortSignal.timeout timers do not keep the loop alive: while a
+    // fetch's timeout still runs, a (ref'd) timer waits for it instead.
+    const deadline = this.fetch.untilDeadline();
+    if (deadline !== null) {
+      setTimeout(() => {}, Math.ceil(deadline) + 1);
+      return undefined;
+    }
     if (!this.enter('weft__stall')) {
       this.fail(new WeftError(codes.EDEADLK, 'weft: stalled: the event loop has nothing left to do while JS waits'));
     }
@@ -240,11 +279,11 @@ class Host {
   // ran (a JS exception in an import, a trap, a stack overflow) stops that
   // coroutine only; the runtime reports it and the program carries on.
   // When the outermost call returns, partial output lines go out.
-  enter(fn, ...args) {
+  enter(fn, a, b, c, d) { // (extra arguments are ignored by wasm)
     if (this.stopped) return undefined;
     this.depth++;
     try {
-      return this.raw[fn](...args);
+      return this.raw[fn](a, b, c, d);
     } catch (e) {
       return this.caught(e);
     } finally {
@@ -285,8 +324,8 @@ class Host {
 
   /** Live host resources, for leak checks. */
   stats() {
-    return { handles: this.bridge.handles.live, ops: this.bridge.ops.size, calls: this.bridge.calls.size,
-      fetchTimers: this.fetch.timers.size, timerArmed: this.timerHandle !== null };
+    return { handles: this.bridge.handles.live, ops: this.bridge.ops.size, calls: this.bridge.exports.calls.size,
+      fetchTimers: this.fetch.timed.size, timerArmed: this.timerHandle !== null };
   }
 }
 
@@ -322,6 +361,12 @@ export async function load(moduleUrl, options = {}) {
       // A program linked without the Asyncify pass still imports its
       // intrinsics: library_weft.js's stubs, which throw if called.
       imports.asyncify ??= imports.env;
+      // Each weft_host_NAME import is the host's own method, called by wasm
+      // without a hop: library_weft.js's forwarders are what the link needs,
+      // and stand in only where an import object is built some other way.
+      for (const name of importNames) {
+        if (typeof imports.env?.[`weft_host_${name}`] === 'function') imports.env[`weft_host_${name}`] = host.imports[name];
+      }
       WebAssembly.instantiate(bytes, imports).then((r) => {
         host.raw = r.instance.exports;
         host.memory = new Memory(host.raw);
@@ -350,14 +395,14 @@ export class Program {
   call(name, ...args) {
     const h = this.host;
     if (h.stopped) return Promise.reject(h.stopped);
-    return h.track(h.bridge.invoke(name, args));
+    return h.track(h.bridge.exports.invoke(name, args));
   }
 
   /** Consume WEFT_EXPORT function `name` (which calls weft_args_yield) as
    * an async iterator; leaving the loop early cancels it. */
   iterate(name, ...args) {
     const h = this.host;
-    const it = h.bridge.iterate(name, args);
+    const it = h.bridge.exports.iterate(name, args);
     const next = it.next;
     let started = false; // once started, a failure ends it through the bridge
     it.next = () => {
@@ -367,6 +412,9 @@ export class Program {
     };
     return it;
   }
+
+  /** Register host function `name` for weft_call from C. */
+  define(name, fn) { this.host.define(name, fn); }
 
   /** A ReadableStream, WritableStream or { readable, writable } pair as
    * a descriptor the program can read, write and poll; returns its number.
@@ -380,9 +428,6 @@ export class Program {
     if (!(fd >= 0)) throw new WeftError(codes.ENOMEM, 'weft: no descriptor free for the stream');
     return fd;
   }
-
-  /** Register host function `name` for weft_call from C. */
-  define(name, fn) { this.host.define(name, fn); }
 
   /** Live host resources: handles, ops, calls, timers (for leak checks). */
   stats() { return this.host.stats(); }

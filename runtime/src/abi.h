@@ -8,7 +8,7 @@
  * function names weft-cc hands to the Asyncify pass. tools/contract.mjs
  * reads this file and writes runtime/js/contract.mjs; a test fails when
  * that module is out of date, and the C side checks its layouts against
- * these numbers with _Static_assert (runtime/src/host/value.c).
+ * these numbers with _Static_assert (runtime/src/host/host.h).
  *
  * Format, for the generator: constants are `#define WEFT_ABI_NAME value`
  * (integers only); lists are X-macros `#define WEFT_LIST(XX)` of `XX(...)`
@@ -31,6 +31,7 @@
 #define WEFT_ABI_TYPE_STRING 115 /* 's' */
 #define WEFT_ABI_TYPE_BYTES 98   /* 'b' */
 #define WEFT_ABI_TYPE_HANDLE 104 /* 'h' */
+#define WEFT_ABI_SETTLE_TAKE -1  /* weft__settle's type: the result waits in the host (weft_host_take) */
 
 /* ---- fetch ---------------------------------------------------------------- */
 #define WEFT_ABI_READ_PENDING -1000 /* weft_host_response_read: nothing buffered yet */

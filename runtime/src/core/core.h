@@ -48,14 +48,29 @@ typedef struct weft_wait_ops {
 int sched_check(void);
 /* Suspend the running coroutine in a wait until sched_wake (returns its
  * value) or, past `deadline` (a weft_now() time; INFINITY: none) or its
- * scope's deadline, ops->on_deadline / WEFT_ETIMEDOUT. */
-int sched_block(const weft_wait_ops *ops, void *obj, double deadline);
+ * scope's deadline, ops->on_deadline / WEFT_ETIMEDOUT.
+ *
+ * It is two calls, inlined into the blocking function: sched_wait records
+ * the wait (never suspends), and weft__suspend, the suspend point, unwinds.
+ * So the only runtime frame Asyncify saves and restores between the user's
+ * code and the suspend point is the blocking function's own (each
+ * instrumented frame costs on every switch). Keep the work before the wait
+ * in functions that return before it, and the work after it in the
+ * blocking function or in functions it calls afterwards. */
+int sched_wait(const weft_wait_ops *ops, void *obj, double deadline); /* 0, or WEFT_ENOMEM */
+int weft__suspend(void);
+static inline __attribute__((always_inline)) int sched_block(const weft_wait_ops *ops, void *obj, double deadline) {
+  int err = sched_wait(ops, obj, deadline);
+  return err ? err : weft__suspend();
+}
 /* Complete co's wait (already unlinked by the caller): it runs next with
  * `value` as its blocked call's result. Asks the host for a tick when
  * called outside one (from JS-called code). */
 void sched_wake(weft_co *co, int value);
 /* The same for a wake from the host's settle, which ticks right after. */
 void sched_wake_by_host(weft_co *co, int value);
+/* Run the ready coroutines: the host's entry point (a no-op inside a tick). */
+void weft__tick(void);
 
 weft_co *sched_current(void); /* NULL outside any coroutine */
 weft_id co_id(const weft_co *co);

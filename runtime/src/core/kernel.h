@@ -51,10 +51,7 @@ struct weft_co {
   char *errmsg;         /* weft_last_error(): message of its last failed call */
   char *fault;          /* what stopped it (a fault), until it is joined */
   int scope_depth;      /* deadline scopes it is inside */
-  /* timer heap membership */
-  double deadline;
-  uint32_t tseq;        /* FIFO order among equal deadlines */
-  int32_t heap_index;   /* -1 when not in the heap */
+  int32_t heap_index;   /* its place in the timer heap, -1 when not in it */
   /* C stack: own region [stack_lo, stack_lo+stack_size), or the shared one */
   char *stack_lo;
   uint32_t stack_size;
@@ -84,7 +81,6 @@ typedef struct {
   weft_stats st;
   weft_hook hook;
   void *hook_ctx;
-  double slice_end;
 } weft_sched;
 
 extern weft_sched S;
@@ -113,7 +109,6 @@ typedef enum {
 int switch_init(void);
 switch_result switch_resume(weft_co *co, const char **why);
 const char *switch_guard_broken(const weft_co *co); /* before a resume: why it cannot, or NULL */
-int weft__suspend(void);               /* the general suspend point */
 int switch_alloc_stack(weft_co *co, size_t size);
 void switch_release(weft_co *co);       /* free stack and save area */
 size_t switch_held_bytes(const weft_co *co);
@@ -137,6 +132,7 @@ void timer_sync_host(void);             /* arm/clear the one host timer */
 void timer_host_fired(void);            /* the host timer ran: it is disarmed */
 uint32_t timer_count(void);
 bool timer_armed(void);
+double timer_deadline(const weft_co *co); /* INFINITY when not in the heap */
 
 /* registry.c */
 int registry_put(weft_co *co);

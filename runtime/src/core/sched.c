@@ -125,7 +125,7 @@ void sched_wake(weft_co *co, int value) {
 
 void sched_wake_by_host(weft_co *co, int value) { make_ready(co, value, &S.ready); }
 
-int sched_block(const weft_wait_ops *ops, void *obj, double deadline) {
+int sched_wait(const weft_wait_ops *ops, void *obj, double deadline) {
   weft_co *co = S.current;
   co->state = CO_BLOCKED;
   co->wait = ops;
@@ -139,7 +139,7 @@ int sched_block(const weft_wait_ops *ops, void *obj, double deadline) {
     co->state = CO_RUNNING;
     return WEFT_ENOMEM;
   }
-  return weft__suspend();
+  return 0;
 }
 
 /* Undo whatever a coroutine was waiting on; `final` if it will never run again. */
@@ -217,9 +217,15 @@ weft_co *sched_spawn(weft_fn fn, void *arg, const weft_opts *opts, co_exit_fn ex
                      int *err) {
   weft_opts o = opts ? *opts : (weft_opts){0};
   if (!o.stack_size) o.stack_size = WEFT_DEFAULT_STACK;
-  if (!fn || (o.flags & ~(WEFT_DETACHED | WEFT_COMPACT)) ||
-      (!(o.flags & WEFT_COMPACT) && (o.stack_size < WEFT_MIN_STACK || o.stack_size > WEFT_MAX_STACK)))
-    return *err = WEFT_EINVAL, NULL;
+  if (!fn) return *err = report_error(WEFT_EINVAL, "weft_spawn: the function is NULL"), NULL;
+  if (o.flags & ~(WEFT_DETACHED | WEFT_COMPACT))
+    return *err = report_error(WEFT_EINVAL, "weft_spawn: unknown flags 0x%x (WEFT_DETACHED, WEFT_COMPACT)",
+                               o.flags & ~(WEFT_DETACHED | WEFT_COMPACT)), NULL;
+  if (!(o.flags & WEFT_COMPACT) && (o.stack_size < WEFT_MIN_STACK || o.stack_size > WEFT_MAX_STACK))
+    return *err = report_error(WEFT_EINVAL, "weft_spawn: stack_size %zu is %s (WEFT_%s_STACK, %ld bytes)",
+                               (size_t)o.stack_size, o.stack_size < WEFT_MIN_STACK ? "below the minimum" : "above the maximum",
+                               o.stack_size < WEFT_MIN_STACK ? "MIN" : "MAX",
+                               (long)(o.stack_size < WEFT_MIN_STACK ? WEFT_MIN_STACK : WEFT_MAX_STACK)), NULL;
   static bool inited;
   if (!inited) {
     if (switch_init()) return *err = WEFT_ENOMEM, NULL;
@@ -573,21 +579,26 @@ EMSCRIPTEN_KEEPALIVE void weft__tick(void) {
   if (S.in_tick || S.failed) return;
   S.in_tick = true;
   for (weft_co *co; (co = co_queue_pop(&S.host_wait));) make_ready(co, 0, &S.ready);
-  double now = weft_now();
-  S.slice_end = now + SLICE_MS;
-  timer_fire_due(now);
+  /* The clock (a call out to JS) is read only when a deadline is pending
+   * or the tick runs long: a tick that resumes a few coroutines after a
+   * promise settled reads it not at all. The slice is timed from the
+   * first reading. */
+  double now = timer_count() ? weft_now() : INFINITY;
+  double slice_end = now + SLICE_MS;
+  if (now != INFINITY) timer_fire_due(now);
   for (uint32_t n = 1;; n++) {
     weft_co *co = co_queue_pop(&S.ready);
     if (co == S.timed_tail) S.timed_tail = NULL; /* the last timer-woken one runs */
     if (!co) {
-      if (timer_fire_due(weft_now())) continue;
+      if (timer_count() && timer_fire_due(weft_now())) continue;
       break;
     }
     run(co);
     if ((n & 127) == 0) {
       now = weft_now();
+      if (slice_end == INFINITY) slice_end = now + SLICE_MS;
       timer_fire_due(now);
-      if (now >= S.slice_end) break;
+      if (now >= slice_end) break;
     }
   }
   S.in_tick = false;

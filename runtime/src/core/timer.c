@@ -21,47 +21,55 @@
 
 #define HOST_TIMER_MAX 2147483647.0 /* setTimeout's largest delay */
 
-static weft_co **heap;
+/* A member: its key inline, so that sifting never loads a control block
+ * (a million of them are scattered over hundreds of MB). */
+typedef struct {
+  double at;      /* deadline */
+  uint32_t seq;   /* FIFO order among equal deadlines */
+  weft_co *co;
+} entry;
+
+static entry *heap;
 static uint32_t count, cap, seq;
 static double armed = INFINITY; /* deadline the host timer is armed for */
 
-static bool before(const weft_co *a, const weft_co *b) {
-  if (a->deadline != b->deadline) return a->deadline < b->deadline;
-  return (int32_t)(a->tseq - b->tseq) < 0;
+static bool before(const entry *a, const entry *b) {
+  if (a->at != b->at) return a->at < b->at;
+  return (int32_t)(a->seq - b->seq) < 0;
 }
 
-static void place(uint32_t i, weft_co *co) {
-  heap[i] = co;
-  co->heap_index = (int32_t)i;
+static void place(uint32_t i, entry e) {
+  heap[i] = e;
+  e.co->heap_index = (int32_t)i;
 }
 
-static void sift_up(uint32_t i, weft_co *co) {
+static void sift_up(uint32_t i, entry e) {
   while (i > 0) {
     uint32_t parent = (i - 1) / 2;
-    if (!before(co, heap[parent])) break;
+    if (!before(&e, &heap[parent])) break;
     place(i, heap[parent]);
     i = parent;
   }
-  place(i, co);
+  place(i, e);
 }
 
-static void sift_down(uint32_t i, weft_co *co) {
+static void sift_down(uint32_t i, entry e) {
   for (;;) {
     uint32_t child = 2 * i + 1;
     if (child >= count) break;
-    if (child + 1 < count && before(heap[child + 1], heap[child])) child++;
-    if (!before(heap[child], co)) break;
+    if (child + 1 < count && before(&heap[child + 1], &heap[child])) child++;
+    if (!before(&heap[child], &e)) break;
     place(i, heap[child]);
     i = child;
   }
-  place(i, co);
+  place(i, e);
 }
 
 int timer_reserve(uint32_t n) {
   if (n <= cap) return 0;
   uint32_t ncap = cap ? cap : 64;
   while (ncap < n) ncap *= 2;
-  weft_co **h = realloc(heap, ncap * sizeof *h);
+  entry *h = realloc(heap, ncap * sizeof *h);
   if (!h) return WEFT_ENOMEM;
   heap = h;
   cap = ncap;
@@ -71,18 +79,16 @@ int timer_reserve(uint32_t n) {
 int timer_insert(weft_co *co, double deadline) {
   if (deadline == INFINITY) return 0;
   if (count == cap && timer_reserve(cap + 1)) return WEFT_ENOMEM;
-  co->deadline = deadline;
-  co->tseq = seq++;
-  sift_up(count++, co);
+  sift_up(count++, (entry){deadline, seq++, co});
   return 0;
 }
 
 void timer_remove(weft_co *co) {
   uint32_t i = (uint32_t)co->heap_index;
-  weft_co *last = heap[--count];
+  entry last = heap[--count];
   co->heap_index = -1;
   if (i < count) {
-    if (i > 0 && before(last, heap[(i - 1) / 2])) sift_up(i, last);
+    if (i > 0 && before(&last, &heap[(i - 1) / 2])) sift_up(i, last);
     else sift_down(i, last);
   }
   /* The last sleeper is gone (woken inside a tick, or cancelled): clear the
@@ -90,6 +96,8 @@ void timer_remove(weft_co *co) {
    * this tick sees a timer armed for nothing. */
   if (!count && armed != INFINITY) timer_sync_host();
 }
+
+double timer_deadline(const weft_co *co) { return co->heap_index >= 0 ? heap[co->heap_index].at : INFINITY; }
 
 uint32_t timer_count(void) { return count; }
 
@@ -99,11 +107,11 @@ uint32_t timer_count(void) { return count; }
  * ended first) stay ahead of them: their deadlines came first. */
 int timer_fire_due(double now) {
   co_queue due = {0};
-  while (count && heap[0]->deadline <= now) {
-    weft_co *co = heap[0];
+  while (count && heap[0].at <= now) {
+    weft_co *co = heap[0].co;
     /* The wait's own deadline (a sleep's end, a select's timeout) unless
      * its scope's came first. */
-    sched_interrupt(co, co->deadline < co->limit ? co->wait->on_deadline : WEFT_ETIMEDOUT, &due);
+    sched_interrupt(co, heap[0].at < co->limit ? co->wait->on_deadline : WEFT_ETIMEDOUT, &due);
   }
   int n = (int)due.n;
   weft_co *last = due.tail;
@@ -113,7 +121,7 @@ int timer_fire_due(double now) {
 }
 
 void timer_sync_host(void) {
-  double want = count ? heap[0]->deadline : INFINITY;
+  double want = count ? heap[0].at : INFINITY;
   if (count && want <= weft_now()) {
     weft_host_wake(); /* already due (a slice ended first): no clamped setTimeout(0) */
     return;
@@ -143,7 +151,7 @@ static void abort_sleep(weft_co *co, void *obj, bool final) {
 
 static void describe_sleep(const weft_co *co, const void *obj, char *buf, size_t n) {
   if (obj == FOREVER) snprintf(buf, n, "sleep forever");
-  else snprintf(buf, n, "sleep until %.1f ms (in %.1f ms)", co->deadline, co->deadline - weft_now());
+  else snprintf(buf, n, "sleep until %.1f ms (in %.1f ms)", timer_deadline(co), timer_deadline(co) - weft_now());
 }
 
 static const weft_wait_ops sleep_wait = {WEFT_WAIT_SLEEP, false, 0, abort_sleep, describe_sleep};

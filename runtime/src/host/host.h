@@ -42,8 +42,14 @@ _Static_assert(sizeof(struct iovec) == WEFT_ABI_IOV_STRIDE && offsetof(struct io
  * and once resumed the coroutine takes the result into its own memory. */
 typedef enum { OP_CALL, OP_FETCH, OP_BODY } op_kind; /* how the wait is described */
 int host_op_begin(void);                /* an op id for the running coroutine */
-/* Wait until weft__settle(op, status); `what` describes it (kept, not copied). */
-int host_op_wait(int op, op_kind kind, const char *what);
+extern const weft_wait_ops host_op_waits[]; /* by op_kind */
+void host_op_describe(int op, const char *what);
+/* Wait until weft__settle(op, status); `what` describes it (kept, not
+ * copied). Inlined: the calling function's frame is the only one saved. */
+static inline __attribute__((always_inline)) int host_op_wait(int op, op_kind kind, const char *what) {
+  host_op_describe(op, what);
+  return sched_block(&host_op_waits[kind], (void *)(intptr_t)op, INFINITY);
+}
 void host_op_end(int op);               /* give the id back after its result was taken */
 int host_op_take(int op, int status, weft_val *out); /* take the result, end the op */
 

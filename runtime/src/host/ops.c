@@ -3,7 +3,9 @@
  * something asynchronous in JS (a call, a fetch, a body read) under an op
  * id and blocks in the op's wait; when the promise settles the host calls
  * weft__settle(), and once resumed the coroutine takes the result into its
- * own memory (the host never writes into a suspended stack).
+ * own memory (the host never writes into a suspended stack): from the op's
+ * slot here when it is a number that came with the settle, else from the
+ * host (weft_host_take).
  */
 #include <emscripten.h>
 #include <limits.h>
@@ -11,7 +13,12 @@
 #include <stdlib.h>
 #include "host.h"
 
-typedef struct { weft_co *co; const char *what; } op_slot; /* the waiting coroutine, and on what */
+typedef struct {
+  weft_co *co;      /* the waiting coroutine */
+  const char *what; /* what it waits on, for reports */
+  bool delivered;   /* the host settled it with its number result: no take */
+  weft_val value;
+} op_slot;
 static op_slot *ops;       /* op id - 1 -> its slot */
 static int *free_ops, nfree, nops;
 
@@ -28,7 +35,7 @@ int host_op_begin(void) {
     nops = n;
   }
   int op = free_ops[--nfree];
-  ops[op - 1] = (op_slot){sched_current(), NULL};
+  ops[op - 1] = (op_slot){sched_current(), NULL, false, {0}};
   return op;
 }
 
@@ -64,25 +71,33 @@ static void describe_body(const weft_co *co, const void *obj, char *buf, size_t 
 }
 
 /* Only the host ends these waits: `external`. */
-static const weft_wait_ops op_waits[] = {
+const weft_wait_ops host_op_waits[] = {
   [OP_CALL] = {WEFT_WAIT_JS_CALL, true, WEFT_ETIMEDOUT, abort_op, describe_call},
   [OP_FETCH] = {WEFT_WAIT_FETCH, true, WEFT_ETIMEDOUT, abort_op, describe_fetch},
   [OP_BODY] = {WEFT_WAIT_BODY, true, WEFT_ETIMEDOUT, abort_op, describe_body},
 };
 
-int host_op_wait(int op, op_kind kind, const char *what) {
-  ops[op - 1].what = what;
-  return sched_block(&op_waits[kind], (void *)(intptr_t)op, INFINITY);
-}
+void host_op_describe(int op, const char *what) { ops[op - 1].what = what; }
 
-/* The host: op has settled with `status` (0 or a WEFT_E* code). The host
- * follows settles with one weft__tick in the same microtask checkpoint, so
- * a resolved promise resumes its coroutine without a macrotask hop. */
-EMSCRIPTEN_KEEPALIVE void weft__settle(int op, int status) {
+/* The host: op has settled with `status` (0 or a WEFT_E* code). A number
+ * result (weft_call's 'i' or 'd', or none) comes with it: `type` is its
+ * WEFT_ABI_TYPE_* (0: none) and `value` the number, so that the coroutine
+ * takes it without calling back into JS; WEFT_ABI_SETTLE_TAKE says the
+ * result waits in the host. Then the tick runs the coroutine at once, in
+ * the promise job that settled it. */
+EMSCRIPTEN_KEEPALIVE void weft__settle(int op, int status, int type, double value) {
   if (op < 1 || op > nops || !ops[op - 1].co) return;
-  weft_co *co = ops[op - 1].co;
-  ops[op - 1].co = NULL; /* settled: the id stays reserved until host_op_end */
+  op_slot *slot = &ops[op - 1];
+  weft_co *co = slot->co;
+  slot->co = NULL; /* settled: the id stays reserved until host_op_end */
+  if (type != WEFT_ABI_SETTLE_TAKE && status == 0) {
+    slot->delivered = true;
+    slot->value = (weft_val){.type = type};
+    if (type == WEFT_ABI_TYPE_INT) slot->value.u.i = (int32_t)value;
+    else if (type == WEFT_ABI_TYPE_DOUBLE) slot->value.u.d = value;
+  }
   sched_wake_by_host(co, status > 0 ? WEFT_EJS : status);
+  weft__tick();
 }
 
 /* Take a finished op's result (the coroutine runs again), give its id back
@@ -94,7 +109,15 @@ EMSCRIPTEN_KEEPALIVE void weft__settle(int op, int status) {
  * it held. */
 int host_op_take(int op, int status, weft_val *out) {
   weft_val v = {0};
-  int taken = weft_host_take(op, &v);
+  op_slot *slot = &ops[op - 1];
+  int taken;
+  if (slot->delivered && status == 0) { /* the host handed it over as it settled */
+    v = slot->value;
+    taken = 0;
+  } else {
+    taken = weft_host_take(op, &v);
+  }
+  slot->delivered = false;
   host_op_end(op);
   if (status == 0) status = taken > 0 ? WEFT_EJS : taken;
   else if (taken == 0) { /* a value after all (not from weft's own host): not the caller's */

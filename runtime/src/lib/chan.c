@@ -223,11 +223,9 @@ static uint32_t next_random(void) {
   return rng;
 }
 
-/* The suspending part of a select, apart so that Asyncify has little to
- * save: across the wait only `cases` is live here, and nothing in the
- * caller (it returns this function's value). */
-static __attribute__((noinline)) int select_block(weft_case *cases, wait_block *b, double until) {
-  int fired = sched_block(&select_wait, b, until);
+/* After the wait: the fired case's result and received value (copied out
+ * of its slot, never read from the channel), and the block goes back. */
+static __attribute__((noinline)) int select_done(weft_case *cases, wait_block *b, int fired) {
   if (fired >= 0) { /* else cancelled or timed out: already unlinked */
     waiter *w = &b->w[fired];
     cases[fired].result = w->result;
@@ -240,18 +238,20 @@ static __attribute__((noinline)) int select_block(weft_case *cases, wait_block *
 /* A case's element slot in the waiter block, 8-byte aligned. */
 static size_t slot_size(const weft_case *c) { return c->ch ? (c->ch->elem + 7) & ~(size_t)7 : 0; }
 
-/* Block on all cases until one fires (the slow half of a select). A case
- * without a channel gets a waiter that is never linked, so that waiter i
- * is still case i. */
-static int block_cases(weft_case *cases, int n, double timeout_ms) {
+static int link_error; /* why link_cases returned NULL */
+
+/* Before the wait: a waiter per case, linked into its channel's queue (a
+ * case without a channel gets one that is never linked, so that waiter i
+ * is still case i). The block, or NULL with link_error. */
+static __attribute__((noinline)) wait_block *link_cases(weft_case *cases, int n) {
   size_t bytes;
   /* The block must not wrap around (4096 cases of a 1 MiB channel are
    * 2^32 bytes), and its size is kept in an int. */
   bool wraps = __builtin_mul_overflow((size_t)n, sizeof(waiter), &bytes);
   for (int i = 0; i < n && !wraps; i++) wraps = __builtin_add_overflow(bytes, slot_size(&cases[i]), &bytes);
-  if (wraps || bytes > INT_MAX) return WEFT_EINVAL;
+  if (wraps || bytes > INT_MAX) return link_error = WEFT_EINVAL, NULL;
   wait_block *b = block_get(bytes);
-  if (!b) return WEFT_ENOMEM;
+  if (!b) return link_error = WEFT_ENOMEM, NULL;
   b->co = sched_current();
   b->n = n;
   char *slots = (char *)(b->w + n);
@@ -264,9 +264,17 @@ static int block_cases(weft_case *cases, int n, double timeout_ms) {
     if (w->is_send) memcpy(w->buf, cases[i].val, w->elem);
     wq_push(w->is_send ? &w->ch->sendq : &w->ch->recvq, w);
   }
+  return b;
+}
+
+/* Block on all cases until one fires: the slow half of a select, inlined
+ * into the public calls so that theirs is the only runtime frame saved. */
+static inline __attribute__((always_inline)) int block_cases(weft_case *cases, int n, double timeout_ms) {
+  wait_block *b = link_cases(cases, n);
+  if (!b) return link_error;
   /* An infinite timeout, or a negative one, is none. */
   double until = timeout_ms > 0 && timeout_ms != INFINITY ? weft_now() + timeout_ms : INFINITY;
-  return select_block(cases, b, until);
+  return select_done(cases, b, sched_block(&select_wait, b, until));
 }
 
 int weft_select(weft_case *cases, int n, double timeout_ms) {
@@ -288,7 +296,7 @@ int weft_select(weft_case *cases, int n, double timeout_ms) {
 }
 
 /* A plain send or receive: one case, no polling order, no timeout. */
-static int one(weft_chan *ch, int op, void *val) {
+static inline __attribute__((always_inline)) int one(weft_chan *ch, int op, void *val) {
   if (!ch || !val) return WEFT_EINVAL;
   int err = sched_check();
   if (err) return err;

@@ -21,12 +21,7 @@ static void describe_sync(const weft_co *co, const void *q, char *buf, size_t n)
   snprintf(buf, n, "%s %p", ((const sync_q *)q)->kind, q);
 }
 
-static const weft_wait_ops sync_wait_ops = {WEFT_WAIT_SYNC, false, WEFT_ETIMEDOUT, abort_sync, describe_sync};
-
-int sync_wait(sync_q *s) {
-  co_queue_push(&s->q, sched_current());
-  return sched_block(&sync_wait_ops, s, INFINITY);
-}
+const weft_wait_ops sync_wait_ops = {WEFT_WAIT_SYNC, false, WEFT_ETIMEDOUT, abort_sync, describe_sync};
 
 void sync_wake(sync_q *s, int value) { sched_wake(co_queue_pop(&s->q), value); }
 
