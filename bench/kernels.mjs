@@ -106,6 +106,15 @@ export function kernels({ quick = false, build = new URL('../build/bench/', impo
       figures: (s) => [ratio(s, 'weft', 'js', { label: 'ping-pong ÷ JS', target: atMost(0.8) })],
     },
     {
+      id: 'pipe-pingpong', title: 'pipe ping-pong: a round trip of a long through two pipes with read() and write(), every value checked',
+      unit: 'ns per round trip',
+      sides: [
+        { key: 'weft', label: 'weft pipes', run: weft('pipes', ['pipe-pingpong', P]) },
+        { key: 'chan', label: 'weft_chan', run: weft('core', ['pingpong', P]) },
+      ],
+      figures: (s) => [ratio(s, 'weft', 'chan', { label: 'pipe ping-pong ÷ channel ping-pong' })],
+    },
+    {
       id: 'spawn', title: `spawn + exit + join, ${fmt(S)} in batches of 1000, every result checked`,
       unit: 'ns per coroutine',
       sides: [

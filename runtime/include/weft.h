@@ -604,10 +604,32 @@ enum {
   WEFT_WAIT_SYNC,      /* mutex, semaphore, event, wait group, group */
   WEFT_WAIT_JS_CALL,   /* weft_call, weft_args_yield */
   WEFT_WAIT_FETCH,     /* weft_fetch */
-  WEFT_WAIT_BODY       /* weft_response_read */
+  WEFT_WAIT_BODY,      /* weft_response_read */
+  WEFT_WAIT_FD,        /* read or write on one descriptor (stdin, a pipe) */
+  WEFT_WAIT_POLL       /* poll, select */
 };
 typedef void (*weft_hook)(int event, weft_id id, int detail, void *ctx);
 void weft_set_hook(weft_hook hook, void *ctx);
+
+/* ---- host streams as descriptors --------------------------------------------
+ * A JS ReadableStream, WritableStream or { readable, writable } pair, held
+ * by handle h (from weft_call), becomes a descriptor for read, write, poll,
+ * select and stdio (fdopen): reads wait for a chunk, writes wait while the
+ * stream pushes back. close() releases it (a writable is closed once what
+ * was written has gone out, a readable cancelled); so does the program's
+ * end. JS opens one with program.openStream(stream). Returns the
+ * descriptor, or WEFT_EHANDLE, WEFT_EINVAL (not a stream, or one already
+ * locked), WEFT_ENOMEM (no descriptor free). The handle stays the caller's. */
+int weft_stream_open(weft_handle h);
+
+/* A WebSocket to `url` ("ws://..." or "wss://...") as a descriptor, once
+ * open: each write() is sent as one binary message; what arrives (text as
+ * UTF-8) reads as a stream of bytes, as over TCP, with 0 once the
+ * connection closed. Suspends until connected. Returns the descriptor, or
+ * WEFT_ENET (refused, or no WebSocket in this JS engine: Node 20 needs
+ * --experimental-websocket), WEFT_EINVAL (NULL or a bad URL), WEFT_ENOMEM,
+ * WEFT_ECANCELED, WEFT_ETIMEDOUT, WEFT_ENOTCO; weft_last_error() says more. */
+int weft_socket_connect(const char *url);
 
 /* ---- statistics -------------------------------------------------------- */
 

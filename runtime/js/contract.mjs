@@ -67,6 +67,14 @@ export const abi = Object.freeze({
   TEXT_HEADER_AT: 2,
   TEXT_URL: 3,
   HEADER_STRIDE: 8,
+  FD_PENDING: -1000,
+  FD_EFAULT: -2,
+  FD_EBADF: -3,
+  FD_EIO: -4,
+  FD_EPIPE: -5,
+  FD_READABLE: 1,
+  FD_WRITABLE: 2,
+  FD_ERROR: 4,
   IOV_STRIDE: 8,
 });
 
@@ -81,6 +89,8 @@ export const waitKinds = Object.freeze({
   JS_CALL: 6,
   FETCH: 7,
   BODY: 8,
+  FD: 9,
+  POLL: 10,
 });
 
 /** weft_fetch_opts.redirect: weft.h's WEFT_REDIRECT_* values, without the prefix. */
@@ -111,6 +121,13 @@ export const imports = Object.freeze([
   "response_free",
   "abort_new",
   "abort",
+  "stdin_read",
+  "stdin_close",
+  "stream_open",
+  "stream_read",
+  "stream_write",
+  "stream_poll",
+  "stream_close",
 ]);
 
 /** The runtime's entry points the host calls: weft__NAME, exported as _weft__NAME (WEFT_ENTRY_POINTS). */
@@ -127,6 +144,8 @@ export const entryPoints = Object.freeze([
   "invoke",
   "cancel_export",
   "list_text",
+  "fd_ready",
+  "stream_install",
 ]);
 
 /** Functions Asyncify need not instrument: they never sit on a suspended stack (WEFT_NEVER_SUSPENDS). */
@@ -155,8 +174,6 @@ export const neverSuspends = Object.freeze([
   "__fwritex",
   "__towrite",
   "__toread",
-  "__shgetc",
-  "__uflow",
   "puts",
   "printf_core",
   "__vfprintf_internal",

@@ -56,7 +56,20 @@ export interface LoadOptions {
    * synchronously from inside the host: do not call into the program here.
    */
   onHostEvent?: (event: HostEvent) => void;
+  /**
+   * What the program reads from stdin (descriptor 0): a string, bytes, a
+   * ReadableStream, an (async) iterable of chunks, or a function returning
+   * (promises of) chunks, null or undefined at the end; null: empty.
+   * Default: process.stdin in Node (read only while a coroutine waits),
+   * empty elsewhere. Let go when the program ends or closes stdin.
+   */
+  stdin?: StdinSource | null;
 }
+
+/** A chunk of stdin: text (UTF-8) or bytes. */
+export type StdinChunk = string | Uint8Array | ArrayBuffer | ArrayBufferView;
+export type StdinSource = StdinChunk | ReadableStream<StdinChunk> | AsyncIterable<StdinChunk> |
+  Iterable<StdinChunk> | (() => StdinChunk | null | undefined | Promise<StdinChunk | null | undefined>);
 
 /** What LoadOptions.onHostEvent is told. */
 export type HostEvent =
@@ -168,6 +181,13 @@ export declare class Program<E extends ExportMap<E> = UntypedExports> {
    * name); throws TypeError if `name` is not a string without NUL
    * characters or `fn` is not a function. */
   define(name: string, fn: HostFunction): void;
+  /**
+   * A ReadableStream, WritableStream or { readable, writable } pair as a
+   * descriptor the program can read, write and poll; returns its number.
+   * Released when C closes it and at the program's end. Throws a WeftError
+   * (WEFT_EINVAL) for anything else, or a locked stream.
+   */
+  openStream(stream: ReadableStream | WritableStream | { readable?: ReadableStream; writable?: WritableStream }): number;
   /** Live host resources, for leak checks: handles in the table, host
    * operations and calls in flight, requests whose timeout still runs, and
    * whether the scheduler's timer is armed. */

@@ -13,6 +13,7 @@ import { abi, imports as importNames } from './contract.mjs';
 import { WeftError, codes, codeNames } from './errors.mjs';
 import { Bridge } from './bridge.mjs';
 import { FetchHost } from './fetch.mjs';
+import { StdinHost, StreamHost, connectSocket } from './fd.mjs';
 import { Memory } from './memory.mjs';
 
 export { WeftError, codes };
@@ -94,6 +95,9 @@ class Host {
     if (this.onEvent !== null && typeof this.onEvent !== 'function') throw new TypeError('weft: onHostEvent is not a function');
     this.bridge = new Bridge(this);
     this.fetch = new FetchHost(this, this.bridge);
+    this.stdin = new StdinHost(this, options.stdin);
+    this.streams = new StreamHost(this);
+    this.define('weft_socket_connect', (url) => connectSocket(url, codes)); // (options.functions may replace it)
     for (const [name, fn] of Object.entries(options.functions ?? {})) this.define(name, fn);
     this.tick = () => { this.wakePending = false; this.enter('weft__tick'); };
     this.fired = () => {
@@ -127,6 +131,13 @@ class Host {
       response_free: f.responseFree.bind(f),
       abort_new: f.abortNew.bind(f),
       abort: f.abort.bind(f),
+      stdin_read: (buf, cap) => this.stdin.read(buf, cap),
+      stdin_close: () => this.stdin.release(),
+      stream_open: (h) => (handles.get(h) === undefined ? codes.EHANDLE : this.streams.add(handles.get(h), codes)),
+      stream_read: (id, buf, cap) => this.streams.read(id, buf, cap),
+      stream_write: (id, buf, n, whole) => this.streams.write(id, buf, n, whole),
+      stream_poll: (id, want) => this.streams.poll(id, want),
+      stream_close: (id) => this.streams.close(id),
     };
     const missing = importNames.filter((n) => typeof this.imports[n] !== 'function');
     if (missing.length) throw new Error(`weft: the host implements no ${missing.join(', ')} (runtime/src/abi.h's WEFT_IMPORTS)`);
@@ -180,6 +191,8 @@ class Host {
   settleRun(how) {
     const d = this.done;
     this.done = null;
+    this.stdin.release(); // the program's end: stdin's source and the streams are let go
+    this.streams.releaseAll();
     this.idle();
     if (d) how(d);
   }
@@ -206,6 +219,8 @@ class Host {
     if (this.stopped) return;
     this.stopped = new WeftError(error.errno ?? codes.EHOST, `weft: the program has stopped: ${reason}`);
     this.timer(-1);
+    this.stdin.release();
+    this.streams.releaseAll();
     this.settleRun((d) => d.reject(error)); // (and stops watching the event loop)
     this.bridge.shutdown(error); // calls rejected, fetches aborted, handles released
   }
@@ -456,6 +471,19 @@ export class Program {
 
   /** Register host function `name` for weft_call from C. */
   define(name, fn) { this.host.define(name, fn); }
+
+  /** A ReadableStream, WritableStream or { readable, writable } pair as
+   * a descriptor the program can read, write and poll; returns its number.
+   * Released when C closes it, and at the program's end. */
+  openStream(stream) {
+    const h = this.host;
+    if (h.stopped) throw h.stopped;
+    const id = h.streams.add(stream, codes);
+    if (id < 0) throw new WeftError(id, 'weft: openStream takes a ReadableStream, a WritableStream or { readable, writable }, unlocked');
+    const fd = h.enter('weft__stream_install', id);
+    if (!(fd >= 0)) throw new WeftError(codes.ENOMEM, 'weft: no descriptor free for the stream');
+    return fd;
+  }
 
   /** Live host resources: handles, ops, calls, timers (for leak checks). */
   stats() { return this.host.stats(); }

@@ -41,6 +41,16 @@
 #define WEFT_ABI_TEXT_URL 3         /* ...the response's URL (after redirects) */
 #define WEFT_ABI_HEADER_STRIDE 8    /* weft_fetch_opts.headers: (name, value) pointer pairs */
 
+/* ---- descriptors (runtime/src/host/fd.c, runtime/js/fd.mjs) ---------------- */
+#define WEFT_ABI_FD_PENDING -1000 /* stdin_read, stream_read/write: not now (the host will call weft__fd_ready) */
+#define WEFT_ABI_FD_EFAULT -2     /* ...the buffer lies outside memory */
+#define WEFT_ABI_FD_EBADF -3      /* ...the stream has no such side (not readable, not writable) */
+#define WEFT_ABI_FD_EIO -4        /* ...the readable stream failed */
+#define WEFT_ABI_FD_EPIPE -5      /* ...the writable stream failed or was closed */
+#define WEFT_ABI_FD_READABLE 1    /* stream_poll's bits: a read would not wait */
+#define WEFT_ABI_FD_WRITABLE 2    /* ...a write would not wait */
+#define WEFT_ABI_FD_ERROR 4       /* ...the stream failed */
+
 /* ---- output ----------------------------------------------------------------- */
 #define WEFT_ABI_IOV_STRIDE 8 /* fd_write's iovec: { uint32 base; uint32 len } */
 
@@ -71,7 +81,14 @@
   XX(response_read, long, (int32_t r, int op, void *buf, size_t cap))                            \
   XX(response_free, int, (int32_t r))                                                            \
   XX(abort_new, int32_t, (void))                                                                 \
-  XX(abort, int, (int32_t h))
+  XX(abort, int, (int32_t h))                                                                    \
+  XX(stdin_read, int, (void *buf, size_t cap))                                                   \
+  XX(stdin_close, void, (void))                                                                  \
+  XX(stream_open, int, (int32_t handle))                                                         \
+  XX(stream_read, int, (int id, void *buf, size_t cap))                                          \
+  XX(stream_write, int, (int id, const void *buf, size_t n, int whole))                          \
+  XX(stream_poll, int, (int id, int events))                                                     \
+  XX(stream_close, void, (int id))
 
 #define WEFT_HOST_DECLARE(name, result, params) result weft_host_##name params;
 
@@ -89,14 +106,18 @@
   XX(settle)                                                                                     \
   XX(invoke)                                                                                     \
   XX(cancel_export)                                                                              \
-  XX(list_text)
+  XX(list_text)                                                                                  \
+  XX(fd_ready)                                                                                   \
+  XX(stream_install)
 
 /* ---- Asyncify ------------------------------------------------------------------
  * Functions that hold an indirect call but never sit on a suspended
  * coroutine's stack. Asyncify cannot see that, and would instrument them
  * and every caller: the scheduler, the switch and the host's entry points;
- * the dynCall_ thunks JS uses; and musl's stdio, whose FILE callbacks are
- * JS system calls that never suspend. (A missing name costs only size; a
+ * the dynCall_ thunks JS uses; and musl's stdio on its output side, whose
+ * writes never suspend (runtime/src/host/fd.c). Its input side, __uflow
+ * and __shgetc (under fgets, getc, scanf), is left out: a read of stdin
+ * or a pipe suspends beneath them. (A missing name costs only size; a
  * wrong one is a function that suspends: tests catch it.) */
 #define WEFT_NEVER_SUSPENDS(XX)                                                                  \
   XX("weft__boot") XX("weft__tick") XX("weft__timer_fired") XX("weft__settle")                   \
@@ -104,7 +125,7 @@
   XX("sched_spawn") XX("sched_finish") XX("sched_event") XX("sched_interrupt") XX("sched_unlink")\
   XX("wait_describe") XX("registry_each") XX("weft_spawn")                                       \
   XX("weft_get_stats") XX("dynCall_*") XX("legalstub$dynCall_*")                                 \
-  XX("fflush") XX("__fwritex") XX("__towrite") XX("__toread") XX("__shgetc") XX("__uflow")       \
+  XX("fflush") XX("__fwritex") XX("__towrite") XX("__toread")                                  \
   XX("puts") XX("printf_core") XX("__vfprintf_internal") XX("pop_arg") XX("fclose")              \
   XX("fseeko") XX("__fseeko_unlocked") XX("ftello") XX("__stdio_exit")
 

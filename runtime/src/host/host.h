@@ -53,4 +53,20 @@ static inline __attribute__((always_inline)) int host_op_wait(int op, op_kind ki
 void host_op_end(int op);               /* give the id back after its result was taken */
 int host_op_take(int op, int status, weft_val *out); /* take the result, end the op */
 
+/* fd.c, pipe.c, stdin.c: descriptors that wait. A descriptor is a class
+ * (its operations) and an object; fd.c numbers them, blocks their callers
+ * and overrides libc's calls on them. */
+typedef struct fd_class {
+  const char *name;
+  bool external; /* the host ends its waits (stdin): not a deadlock */
+  short (*poll)(void *obj, short events); /* POLLIN/POLLOUT/POLLHUP/POLLERR ready now */
+  long (*read)(void *obj, void *buf, size_t n); /* bytes, 0 at the end, -EAGAIN, -errno */
+  /* bytes taken, -EAGAIN, -errno; `whole`: the caller cannot wait, take all */
+  long (*write)(void *obj, const void *buf, size_t n, bool whole);
+  void (*close)(void *obj);
+} fd_class;
+int fd_install(const fd_class *cls, void *obj, int flags); /* a descriptor, or -errno */
+void fd_changed(void); /* readiness changed: wake the waiters now ready */
+extern const fd_class stdin_class;
+
 #endif
