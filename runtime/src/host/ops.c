@@ -83,8 +83,8 @@ void host_op_describe(int op, const char *what) { ops[op - 1].what = what; }
  * result (weft_call's 'i' or 'd', or none) comes with it: `type` is its
  * WEFT_ABI_TYPE_* (0: none) and `value` the number, so that the coroutine
  * takes it without calling back into JS; WEFT_ABI_SETTLE_TAKE says the
- * result waits in the host. Then the tick runs the coroutine at once, in
- * the promise job that settled it. */
+ * result waits in the host. The host follows its settles with one tick in
+ * the same microtask checkpoint. */
 EMSCRIPTEN_KEEPALIVE void weft__settle(int op, int status, int type, double value) {
   if (op < 1 || op > nops || !ops[op - 1].co) return;
   op_slot *slot = &ops[op - 1];
@@ -97,7 +97,6 @@ EMSCRIPTEN_KEEPALIVE void weft__settle(int op, int status, int type, double valu
     else if (type == WEFT_ABI_TYPE_DOUBLE) slot->value.u.d = value;
   }
   sched_wake_by_host(co, status > 0 ? WEFT_EJS : status);
-  weft__tick();
 }
 
 /* Take a finished op's result (the coroutine runs again), give its id back
