@@ -10,9 +10,10 @@
  * read_byte → read(). None of these functions knows it runs in a
  * coroutine. When read() finds nothing there, it suspends this coroutine
  * only, with its whole chain, and records what it waits for: "read fd 512
- * (pipe read end)". The `loop` coroutine is the top-level loop: it lists
- * the coroutines (weft_list), reports what each waits for, poll()s those
- * descriptors, and reports who resumes once one is ready. The chains come
+ * (pipe read end)". The `loop` coroutine is the top-level loop: told by a
+ * hook that someone waits for a descriptor, it lists the coroutines
+ * (weft_list), reports what each waits for, poll()s those descriptors,
+ * and reports who resumes once one is ready (weft itself resumes them). The chains come
  * back where they stopped, in the middle of read_byte or write_all.
  *
  *   node -e "import('weft-wasm').then(w => w.run('./seed-fd.mjs', { args: ['ws://127.0.0.1:8080/'] }))"
@@ -20,6 +21,7 @@
  * The socket part expects an echo server that answers each message
  * upper-cased (wasm-tests/ws-fixture.mjs); without a URL it is skipped.
  */
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -117,13 +119,21 @@ static void *client(void *arg) {
 
 /* ---- the top-level loop ------------------------------------------------- */
 
+/* "Inform the top-level loop": weft calls this hook whenever a coroutine
+ * suspends; one that waits for a descriptor rings the loop's doorbell (a
+ * pipe the loop polls too), so the loop looks at the list again. */
+static int doorbell[2];
+static void on_event(int event, weft_id id, int detail, void *ctx) {
+  if (event == WEFT_EV_SUSPEND && detail == WEFT_WAIT_FD) write(doorbell[1], "!", 1);
+}
+
 static void *loop(void *arg) {
   static char seen[64][96];              /* what each coroutine was last reported waiting for */
   while (workers_left > 0) {
     weft_info info[16];
     int n = weft_list(info, 16);
-    struct pollfd fds[16];
-    weft_id who[16];
+    struct pollfd fds[17];
+    weft_id who[17];
     int k = 0;
     for (int i = 0; i < n && i < 16; i++) {
       char *last = seen[info[i].id % 64], dir[8];
@@ -139,8 +149,11 @@ static void *loop(void *arg) {
       who[k] = info[i].id;
       fds[k++] = (struct pollfd){fd, strcmp(dir, "read") ? POLLOUT : POLLIN, 0};
     }
-    /* Suspends the loop until one is ready, or 10 ms to look for new waiters. */
-    if (poll(fds, (nfds_t)k, 10) > 0) {
+    fds[k] = (struct pollfd){doorbell[0], POLLIN, 0};
+    /* Suspends the loop until a descriptor is ready or the doorbell rings. */
+    if (poll(fds, (nfds_t)k + 1, -1) > 0) {
+      char drain[64];
+      while (read(doorbell[0], drain, sizeof drain) > 0) {}
       for (int j = 0; j < k; j++) {
         if (!fds[j].revents) continue;
         weft_info one;
@@ -160,11 +173,12 @@ static void *loop(void *arg) {
 static void *counted(void *fn) {
   ((void *(*)(void *))fn)(NULL);
   workers_left--;
+  write(doorbell[1], "!", 1);            /* the loop looks again, and may stop */
   return NULL;
 }
 
 int main(int argc, char **argv) {
-  if (pipe(lines) || pipe(bulk)) return perror("pipe"), 1;
+  if (pipe(lines) || pipe(bulk) || pipe2(doorbell, O_NONBLOCK)) return perror("pipe"), 1;
   if (argc > 1 && (sock = weft_socket_connect(argv[1])) < 0) {
     fprintf(stderr, "connect %s: %s\n", argv[1], weft_strerror(sock));
     return 1;
@@ -176,7 +190,9 @@ int main(int argc, char **argv) {
   workers_left = count;
   for (int i = 0; i < count; i++) ids[i] = weft_spawn(counted, (void *)work[i].fn, &(weft_opts){.name = work[i].name});
   ids[count] = weft_spawn(loop, NULL, &(weft_opts){.name = "loop"});
+  weft_set_hook(on_event, NULL);
   for (int i = 0; i <= count; i++) weft_join(ids[i], NULL);
+  weft_set_hook(NULL, NULL);
   close(lines[0]);
   close(bulk[0]);
   return 0;

@@ -38,20 +38,28 @@ function checkPipes(out) {
   assert.ok(out.includes('flooder: wrote 100000 bytes (rc 0)'));
   assert.ok(out.includes('drainer: 100000 bytes, 0 wrong'));
   assert.equal(out.at(-1), 'loop: every worker is done');
-  // The consumer's chain (consumer → read_line → read_byte → read) waits
-  // on the pipe; the loop sees it, then sees it ready, then it resumes.
+  // The first look of the loop, before anything was sent: the consumer's
+  // chain (consumer → read_line → read_byte → read) waits on one pipe, the
+  // flooder's (write_all → write) on the other, full after 64 KiB of its
+  // 100000 bytes (the drainer starts reading 30 ms later).
   const rd = /^loop: consumer waits: read fd (5\d\d) \(pipe read end\)$/;
-  const fd = out.find((l) => rd.test(l))?.match(rd)[1];
-  assert.ok(fd, 'the loop reported the consumer waiting to read a pipe');
-  for (const word of ['one', 'two', 'three']) {
-    inOrder(out, [`loop: consumer waits: read fd ${fd} (pipe read end)`, `producer: sent '${word}'`,
-      `loop: fd ${fd} is readable: consumer resumes`, `consumer: got '${word}'`], word);
+  assert.match(out[0], rd);
+  assert.match(out[1], /^loop: flooder waits: write fd 5\d\d \(pipe write end\)$/);
+  const fd = out[0].match(rd)[1];
+  // The loop is in poll() when the first line is written: it sees the
+  // descriptor ready, then the consumer's chain resumes and gets the line.
+  inOrder(out, [`producer: sent 'one'`, `loop: fd ${fd} is readable: consumer resumes`, "consumer: got 'one'"], 'one');
+  for (const word of ['two', 'three']) inOrder(out, [`producer: sent '${word}'`, `consumer: got '${word}'`], word);
+  // Whenever the loop reports a resume, the chain had been reported waiting
+  // and goes on after it.
+  for (const [i, l] of out.entries()) {
+    const m = l.match(/^loop: fd (\d+) is (readable|writable): (\w+) resumes$/);
+    if (!m) continue;
+    const waits = out.slice(0, i).findLastIndex((x) => x.startsWith(`loop: ${m[3]} waits: ${m[2] === 'readable' ? 'read' : 'write'} fd ${m[1]} `));
+    assert.ok(waits >= 0, `${l}: reported waiting before`);
+    assert.ok(out.slice(i + 1).some((x) => x.startsWith(`${m[3]}: `)), `${l}: it went on`);
   }
-  // The flooder's write_all → write waits while the pipe is full (64 KiB
-  // of its 100000 bytes) until the drainer, 30 ms later, makes room.
-  inOrder(out, [/^loop: flooder waits: write fd 5\d\d \(pipe write end\)$/, /^loop: fd 5\d\d is writable: flooder resumes$/,
-    'flooder: wrote 100000 bytes (rc 0)'], 'flooder');
-  // ...and the other coroutines ran while it waited.
+  // ...and the other coroutines ran while the flooder waited.
   assert.ok(out.indexOf("producer: sent 'one'") < out.indexOf('flooder: wrote 100000 bytes (rc 0)'));
 }
 
@@ -73,8 +81,8 @@ test('seed-fd: with a WebSocket to the echo server', {
     const sock = /^loop: client waits: read fd (5\d\d) \(JS stream\)$/;
     const fd = out.find((l) => sock.test(l))?.match(sock)[1];
     assert.ok(fd, 'the loop reported the client waiting to read the socket');
-    inOrder(out, [`loop: client waits: read fd ${fd} (JS stream)`, `loop: fd ${fd} is readable: client resumes`,
-      "client: asked 'hello', got 'HELLO'"], 'client');
+    inOrder(out, [`loop: client waits: read fd ${fd} (JS stream)`, "client: asked 'hello', got 'HELLO'",
+      "client: asked 'goodbye', got 'GOODBYE'"], 'client');
     for (let i = 0; i < 100 && fx.open; i++) await new Promise((r) => setTimeout(r, 10));
     assert.equal(fx.open, 0, 'the socket closed');
     assert.equal(fx.connections, 1);
