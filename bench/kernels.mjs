@@ -8,6 +8,7 @@ import { load } from '../runtime/js/weft.mjs';
 import * as js from './baselines.mjs';
 import { hasJspi, jspiLoop } from './jspi.mjs';
 import { heapUsed, ratio, readBytes, runPlain, runWeft } from './harness.mjs';
+import { streamThroughput, wsThroughput } from './throughput.mjs';
 
 const fmt = (n) => n.toLocaleString('en-US');
 const short = (n) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : `${n}`);
@@ -16,6 +17,17 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
 const atMost = (value) => ({ op: '≤', value });
 const atLeast = (value) => ({ op: '≥', value });
 const noHeap = 'JS heap bytes: skipped (they need Node run with --expose-gc; a page has no gc)';
+const isNode = typeof process === 'object' && !!process.versions?.node;
+
+/** The WebSocket server of the ws-throughput kernel (bench/ws-source.mjs,
+ * a worker thread), started once, when first needed. */
+let wsSource = null;
+const wsSourceUrl = async () => {
+  const path = './ws-source.mjs'; // Node only: opaque to bundlers building for the web
+  wsSource ??= import(/* @vite-ignore */ path).then((m) => m.startWsSource());
+  return (await wsSource).url;
+};
+const mibPerSecond = (s, key) => ({ label: `${s[key].label}: MiB per second (wall, min)`, value: 1000 / s[key].wall.min, unit: 'MiB/s' });
 
 const digests = new Map();
 /** The SHA-256 of the MiB MiB of xorshift32 bytes bench/sha256.c hashes,
@@ -113,6 +125,39 @@ export function kernels({ quick = false, build = new URL('../build/bench/', impo
         { key: 'chan', label: 'weft_chan', run: weft('core', ['pingpong', P]) },
       ],
       figures: (s) => [ratio(s, 'weft', 'chan', { label: 'pipe ping-pong ÷ channel ping-pong' })],
+    },
+    {
+      id: 'pipe-throughput', warmup: 1, scale: 1, unit: 'ms per MiB',
+      title: `${MiB} MiB through a pipe between two coroutines: write() and read() of 64 KiB, every byte and the count checked`,
+      sides: [
+        { key: 'weft', label: 'weft pipe', run: weft('pipes', ['pipe-throughput', MiB]) },
+        { key: 'js', label: 'JS ReadableStream, 64 KiB chunks', run: (mark) => streamThroughput(mark, MiB) },
+      ],
+      figures: (s) => [
+        mibPerSecond(s, 'weft'),
+        mibPerSecond(s, 'js'),
+        ratio(s, 'weft', 'js', { label: 'pipe ÷ JS stream', basis: 'wall' }),
+      ],
+    },
+    {
+      id: 'ws-throughput', warmup: 1, scale: 1, unit: 'ms per MiB',
+      title: `${MiB} MiB from a WebSocket server on 127.0.0.1 (64 KiB messages): read() in C against plain JS onmessage, every byte and the count checked`,
+      notes: ['the server runs in a worker thread of this Node (bench/ws-source.mjs): its CPU time is in neither side'],
+      ...(isNode && typeof WebSocket === 'function' ? {
+        sides: [
+          { key: 'weft', label: 'weft_socket_connect + read()', run: async (mark) => runWeft(build, 'pipes', ['ws-throughput', await wsSourceUrl(), MiB]) },
+          { key: 'js', label: 'JS WebSocket onmessage', run: async (mark) => wsThroughput(mark, await wsSourceUrl(), MiB) },
+        ],
+        figures: (s) => [
+          ratio(s, 'weft', 'js', { label: 'WebSocket read ÷ JS', basis: 'wall', target: atMost(1.1) }),
+          s.weft.cpu && ratio(s, 'weft', 'js', { label: 'WebSocket read ÷ JS' }),
+          mibPerSecond(s, 'weft'),
+          mibPerSecond(s, 'js'),
+        ],
+      } : {
+        table: () => [isNode ? `skipped: Node ${process.versions.node} has no global WebSocket (Node 20: only with --experimental-websocket)`
+          : 'skipped: its server is a Node worker thread, which a page cannot start'],
+      }),
     },
     {
       id: 'spawn', title: `spawn + exit + join, ${fmt(S)} in batches of 1000, every result checked`,
