@@ -147,7 +147,7 @@ export class StdinHost {
       this.host.err.text(`weft: stdin failed: ${e?.message ?? e}\n`);
     }).then(() => {
       this.pulling = false;
-      if (!this.released) this.host.enter('weft__fd_ready');
+      if (!this.released) this.host.fdReady();
     });
   }
 
@@ -207,7 +207,7 @@ export class StreamHost {
     return id;
   }
 
-  ready() { this.host.enter('weft__fd_ready'); }
+  ready() { this.host.fdReady(); }
 
   pull(s) {
     if (s.pulling) return;

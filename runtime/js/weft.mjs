@@ -171,6 +171,16 @@ class Host {
    * weft__settle), and runs in the one tick queued for this checkpoint. */
   settle(op, status, type, value) {
     this.enter('weft__settle', op, status, type, value);
+    this.tickSoon();
+  }
+  /** A descriptor the host feeds (fd.mjs) has data, room or its end: its
+   * waiters are ready, and run in the tick queued for this checkpoint. */
+  fdReady() {
+    this.enter('weft__fd_ready');
+    this.tickSoon();
+  }
+  /** One tick at the end of this microtask checkpoint. */
+  tickSoon() {
     if (this.tickPending) return;
     this.tickPending = true;
     this.resolved.then(this.tickJob); // a promise job: cheaper than queueMicrotask in Chromium

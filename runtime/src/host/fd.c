@@ -116,14 +116,26 @@ static int ready(struct pollfd *fds, nfds_t n) {
   return count;
 }
 
+static bool host_ticks; /* fd_changed from weft__fd_ready: the host ticks next */
+
 void fd_changed(void) {
   for (waiter *w = waiters, *next; w; w = next) {
     next = w->next;
     if (ready(w->fds, w->n)) {
       unlink_waiter(w);
-      sched_wake(w->co, 0);
+      if (host_ticks) sched_wake_by_host(w->co, 0);
+      else sched_wake(w->co, 0);
     }
   }
+}
+
+/* The host: a descriptor it feeds (stdin, a stream, a socket) has data,
+ * room or its end. It runs the tick itself, in the same microtask
+ * checkpoint, as after a settled host op. */
+EMSCRIPTEN_KEEPALIVE void weft__fd_ready(void) {
+  host_ticks = true;
+  fd_changed();
+  host_ticks = false;
 }
 
 static void abort_wait(weft_co *co, void *obj, bool final) {

@@ -26,5 +26,3 @@ static void stdin_close(void *obj) { weft_host_stdin_close(); }
 
 const fd_class stdin_class = {"stdin", true, stdin_poll, stdin_read, stdin_write, stdin_close};
 
-/* The host: stdin has data, or ended. */
-EMSCRIPTEN_KEEPALIVE void weft__fd_ready(void) { fd_changed(); }
