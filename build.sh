@@ -113,6 +113,8 @@ build_demo() {
   for src in web/*.c; do
     link "web/$(basename "${src%.c}").mjs" "$src"
   done
+  # The terminal page (web/terminal.html) runs this plain C program.
+  link web/calc.mjs examples/calc.c
 }
 if [ "${1:-}" = --demo ]; then
   build_demo

@@ -163,3 +163,24 @@ test('stop ends the program, and nothing went wrong on the page', { timeout: 600
   assert.doesNotMatch(await page.textContent('#log'), /\[page\]/, 'the page reported no failure of its own');
   assert.deepEqual(problems, []);
 });
+
+test('the terminal page runs calc.c unchanged: each typed line is its stdin', { timeout: 60000 }, async () => {
+  const term = await browser.newPage();
+  const errors = [];
+  term.on('pageerror', (e) => errors.push(e.message));
+  term.on('dialog', (d) => { errors.push(`a ${d.type()} dialog appeared`); d.dismiss(); });
+  await term.goto(`${server.url}/web/terminal.html`);
+  const screen = () => term.textContent('#screen');
+  const type = async (text) => { await term.fill('#line', text); await term.press('#line', 'Enter'); };
+  await term.waitForFunction(() => document.getElementById('status').textContent.startsWith('running'), null, { timeout: WAIT_MS });
+  await type('let r = 2');
+  await type('3.14159 * r ^ 2');
+  await term.waitForFunction(() => document.getElementById('screen').textContent.includes('12.5664'), null, { timeout: WAIT_MS });
+  // The page's own script goes on running while calc waits in fgets.
+  assert.equal(await term.evaluate(() => new Promise((r) => requestAnimationFrame(() => r('frame')))), 'frame');
+  await type('quit');
+  await term.waitForFunction(() => /exited with status 0/.test(document.getElementById('status').textContent), null, { timeout: WAIT_MS });
+  assert.match(await screen(), /> let r = 2[\s\S]*> 3\.14159 \* r \^ 2[\s\S]*12\.5664/);
+  assert.deepEqual(errors, []);
+  await term.close();
+});
