@@ -123,8 +123,10 @@ export function kernels({ quick = false, build = new URL('../build/bench/', impo
       sides: [
         { key: 'weft', label: 'weft pipes', run: weft('pipes', ['pipe-pingpong', P]) },
         { key: 'chan', label: 'weft_chan', run: weft('core', ['pingpong', P]) },
+        { key: 'js', label: 'JS async-queue channel', run: (mark) => js.pingPong(mark, P) },
       ],
-      figures: (s) => [ratio(s, 'weft', 'chan', { label: 'pipe ping-pong ÷ channel ping-pong' })],
+      figures: (s) => [ratio(s, 'weft', 'chan', { label: 'pipe ping-pong ÷ channel ping-pong' }),
+        ratio(s, 'weft', 'js', { label: 'pipe ping-pong ÷ JS async-queue ping-pong' })],
     },
     {
       id: 'pipe-throughput', warmup: 1, scale: 1, unit: 'ms per MiB',

@@ -91,3 +91,43 @@ test('page: reads interrupted by a cancel and a deadline; the stream is cancelle
   assert.equal(r.cancelled, true);
   assert.equal(r.held, false);
 });
+
+test('worker: fgets reads stdin from a string and from a stream, and no prompt exists to open', async () => {
+  const results = await page.evaluate(async (url) => {
+    const code = `
+      import { load } from '${location.origin}/runtime/js/weft.mjs';
+      const enc = new TextEncoder();
+      const sources = {
+        string: () => 'first\\nsecond line\\nthird\\n',
+        stream: () => new ReadableStream({
+          async start(c) {
+            for (const part of ['first\\nsec', 'ond line\\n', 'third\\n']) {
+              await new Promise((r) => setTimeout(r, 10));
+              c.enqueue(enc.encode(part));
+            }
+            c.close();
+          },
+        }),
+      };
+      const out = {};
+      for (const kind of Object.keys(sources)) {
+        const stdout = [];
+        const p = await load('${url}', { stdin: sources[kind](), stdout: (l) => stdout.push(l), stderr: () => {} });
+        out[kind] = { status: await p.run(['stdin-lines']), stdout };
+      }
+      postMessage(out);`;
+    const worker = new Worker(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })), { type: 'module' });
+    try {
+      return await new Promise((resolve, reject) => {
+        worker.onmessage = (e) => resolve(e.data);
+        worker.onerror = (e) => reject(new Error(e.message));
+      });
+    } finally {
+      worker.terminate();
+    }
+  }, `${fx.url}${buildPath}tests/fd.mjs`);
+  for (const kind of ['string', 'stream']) {
+    assert.equal(results[kind].status, 0, kind);
+    assert.deepEqual(results[kind].stdout, lines, kind);
+  }
+});
