@@ -20,13 +20,19 @@ export const chromiumOptions = {
     '--disable-component-update', '--disable-sync', '--disable-quic'],
 };
 
+/** Which backend's builds the tests run: WEFT_BACKEND=jspi runs the
+ * weft-cc --jspi builds of the test programs (build/jspi/; run.mjs sets it
+ * where the engine has JSPI), else the Asyncify ones (build/tests/). */
+export const backend = process.env.WEFT_BACKEND === 'jspi' ? 'jspi' : 'asyncify';
+const testsDir = backend === 'jspi' ? 'jspi/' : 'tests/';
+
 /** Run build/tests/NAME.mjs (or the program at URL `name`) with `args`;
  * `setup(program)` runs before main; `functions` are host functions for
  * weft_call. */
 export async function runProgram(name, args = [], { setup, functions } = {}) {
   const stdout = [];
   const stderr = [];
-  const program = await load(name instanceof URL ? name : new URL(`tests/${name}.mjs`, buildDir), {
+  const program = await load(name instanceof URL ? name : new URL(`${testsDir}${name}.mjs`, buildDir), {
     stdout: (line) => stdout.push(line),
     stderr: (line) => stderr.push(line),
     functions,

@@ -11,7 +11,8 @@
 var weftImportNames = [
   'timer', 'wake', 'exit', 'fatal', 'stack_checked', 'stack_limits', 'call', 'take', 'drop',
   'handle_free', 'export_done', 'export_yield', 'fetch', 'response_status', 'response_text',
-  'response_read', 'response_free', 'abort_new', 'abort',
+  'response_read', 'response_free', 'abort_new', 'abort', 'co_start', 'co_resume', 'co_suspend',
+  'co_drop',
 ];
 var weftEJS = -13;
 // </contract:imports>

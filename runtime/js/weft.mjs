@@ -14,6 +14,7 @@ import { WeftError, codes, codeNames } from './errors.mjs';
 import { Bridge } from './bridge.mjs';
 import { FetchHost } from './fetch.mjs';
 import { Memory } from './memory.mjs';
+import { Jspi, hasJspi, isJspiModule, missingJspi } from './jspi.mjs';
 
 export { WeftError, codes };
 
@@ -279,6 +280,32 @@ class Host {
     }
   }
 
+  /** The code and words for an exception that stopped a coroutine. */
+  static fault(e) {
+    let code = e?.weftCode ?? codes.EHOST;
+    let text = String(e?.message ?? e);
+    if (e instanceof RangeError && /call stack|recursion/i.test(text)) {
+      code = codes.ESTACK; // the engine's own stack: recursion too deep
+      text = `it exhausted the host's call stack (${text})`;
+    }
+    return { code, text };
+  }
+
+  /** JSPI: coroutine `co`'s promising call rejected with `e` (a trap, a JS
+   * exception, C exit()): it stops, the rest go on. */
+  coFault(co, e) {
+    if (this.stopped) return;
+    if (e?.name === 'ExitStatus') {
+      this.exited(e.status);
+      return;
+    }
+    const { code, text } = Host.fault(e);
+    const buf = this.raw.weft__recover_text();
+    this.memory.copyString(text, buf, 256);
+    this.enter('weft__co_fault', co, code, buf);
+    this.wake();
+  }
+
   caught(e) {
     if (e?.name === 'ExitStatus') return this.exited(e.status); // C exit()
     const raw = this.raw;
@@ -294,12 +321,7 @@ class Host {
       this.abandonCalls();
       return undefined;
     }
-    let code = e?.weftCode ?? codes.EHOST;
-    let text = String(e?.message ?? e);
-    if (e instanceof RangeError && /call stack|recursion/i.test(text)) {
-      code = codes.ESTACK; // the engine's own stack: recursion too deep
-      text = `it exhausted the host's call stack (${text})`;
-    }
+    const { code, text } = Host.fault(e);
     const buf = raw.weft__recover_text(); // no malloc on the broken stack
     this.memory.copyString(text, buf, 256);
     raw.weft__recover(code, buf);
@@ -333,7 +355,12 @@ export async function load(moduleUrl, options = {}) {
   const url = new URL(moduleUrl, options.base ?? (isNode ? `file://${process.cwd()}/` : location.href));
   const wasmUrl = new URL(url.href.replace(/\.m?js(\?.*)?$/, '.wasm'));
   const [{ default: factory }, bytes] = await Promise.all([import(url.href), readWasm(wasmUrl)]);
+  const compiled = await WebAssembly.compile(bytes);
+  const jspi = isJspiModule(compiled);
+  if (jspi && !hasJspi) throw new Error(missingJspi);
   const host = new Host(options);
+  // A weft-cc --jspi build switches coroutines on JSPI (jspi.mjs).
+  host.jspi = jspi ? new Jspi(host) : null;
   let failed;
   const failure = new Promise((_, reject) => { failed = reject; });
   const mod = await Promise.race([failure, factory({
@@ -352,13 +379,15 @@ export async function load(moduleUrl, options = {}) {
       for (const name of importNames) {
         if (typeof imports.env?.[`weft_host_${name}`] === 'function') imports.env[`weft_host_${name}`] = host.imports[name];
       }
-      WebAssembly.instantiate(bytes, imports).then((r) => {
-        host.raw = r.instance.exports;
+      host.jspi?.wrapImports(imports.env);
+      WebAssembly.instantiate(compiled, imports).then((instance) => {
+        host.raw = instance.exports;
         host.memory = new Memory(host.raw);
+        host.jspi?.bind(host.raw, options.maxCoroutines);
         // Builds that symbolize wasm addresses (AddressSanitizer) read the
         // binary's function offsets; library_weft.js provides this hook.
-        host.offsets?.(new Uint8Array(bytes), r.module);
-        receive(r.instance, r.module);
+        host.offsets?.(new Uint8Array(bytes), compiled);
+        receive(instance, compiled);
       }, failed);
       return {};
     },
