@@ -20,11 +20,11 @@ export const chromiumOptions = {
     '--disable-component-update', '--disable-sync', '--disable-quic'],
 };
 
-/** Which backend's builds the tests run: WEFT_BACKEND=jspi runs the
- * weft-cc --jspi builds of the test programs (build/jspi/; run.mjs sets it
- * where the engine has JSPI), else the Asyncify ones (build/tests/). */
+/** Which backend the test programs were built for: WEFT_BACKEND=jspi
+ * when they are the weft-cc --jspi builds (run.mjs then sets WEFT_BUILD to
+ * build/jspi/, where build.sh puts them under the same names), else
+ * 'asyncify'. */
 export const backend = process.env.WEFT_BACKEND === 'jspi' ? 'jspi' : 'asyncify';
-const testsDir = backend === 'jspi' ? 'jspi/' : 'tests/';
 
 /** Run build/tests/NAME.mjs (or the program at URL `name`) with `args`;
  * `setup(program)` runs before main; `functions` are host functions for
@@ -32,7 +32,7 @@ const testsDir = backend === 'jspi' ? 'jspi/' : 'tests/';
 export async function runProgram(name, args = [], { setup, functions } = {}) {
   const stdout = [];
   const stderr = [];
-  const program = await load(name instanceof URL ? name : new URL(`${testsDir}${name}.mjs`, buildDir), {
+  const program = await load(name instanceof URL ? name : new URL(`tests/${name}.mjs`, buildDir), {
     stdout: (line) => stdout.push(line),
     stderr: (line) => stderr.push(line),
     functions,

@@ -306,8 +306,8 @@ switch_result switch_resume(weft_co *co, const char **why) {
   set_limits(hi, lo + GUARD_BYTES);
   sp_set(hi);
   weft_host_co_start(co); /* returns when it first suspends or ends */
+  limits_to_scheduler(); /* (before the stack pointer: checked builds check each move) */
   sp_set(X.sched_sp);
-  limits_to_scheduler();
   X.starting = NULL;
   if (!X.reported) { /* its promising call rejected: the host reports how */
     X.awaited = co;
