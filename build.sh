@@ -162,6 +162,9 @@ link_jspi adv-lib-small.mjs wasm-tests/adv-lib.c -sMAXIMUM_MEMORY=64MB
 link_jspi adv-kernel-64mb.mjs wasm-tests/adv-kernel.c -sMAXIMUM_MEMORY=64MB
 link_jspi adv-bridge-oom.mjs wasm-tests/adv-bridge.c -sMAXIMUM_MEMORY=64MB
 link_jspi adv-kernel-stack400.mjs wasm-tests/adv-kernel.c -sTOTAL_STACK=400KB
+# (--debug is -O0, which JSPI refuses: the stack-checked build stands in.)
+link_jspi adv-kernel-debug.mjs wasm-tests/adv-kernel.c -g -sSTACK_OVERFLOW_CHECK=2
+link_jspi ../examples/seed.mjs examples/seed.c
 # ...and under AddressSanitizer (the runtime compiled with it, and for JSPI).
 for t in model adv-lib adv-kernel; do
   out=$OUT/jspi/tests/$t-asan.mjs

@@ -6,7 +6,9 @@
 // promise rejects with DROPPED), or the running one's (it throws DROPPED).
 
 /** Whether this engine has JavaScript Promise Integration as standardized. */
-export const hasJspi = typeof WebAssembly.Suspending === 'function' && typeof WebAssembly.promising === 'function';
+export const jspiSupported = () => typeof WebAssembly.Suspending === 'function' && typeof WebAssembly.promising === 'function';
+/** ...when this module was loaded. */
+export const hasJspi = jspiSupported();
 
 /** Whether a compiled module was built with weft-cc --jspi. */
 export function isJspiModule(module) {
@@ -25,7 +27,14 @@ export class Jspi {
     this.host = host;
     this.parked = new Map(); // coroutine address -> its parked promise's resolve/reject
     this.run = null;
-    this.suspend = (co) => new Promise((resolve, reject) => { this.parked.set(co, { resolve, reject }); });
+    this.resumed = 0; // the coroutine resumed last: while another is, the tick goes on
+    // A coroutine resumed from a promise job parks after its suspend point
+    // went on with the tick: if the tick resumed no other, it has ended,
+    // and partial output lines go out as at the end of a host turn.
+    this.suspend = (co) => {
+      if (this.resumed === co) host.turnEnds();
+      return new Promise((resolve, reject) => { this.parked.set(co, { resolve, reject }); });
+    };
   }
 
   /** Wrap the imports of a --jspi module (an Emscripten import object). */
@@ -39,10 +48,7 @@ export class Jspi {
   /** The instance's exports are there. `cap`: at most this many live coroutines. */
   bind(exports, cap) {
     this.run = WebAssembly.promising(exports.weft__co_run);
-    if (cap !== undefined) {
-      if (!Number.isInteger(cap) || cap < 1) throw new TypeError('weft: maxCoroutines is a positive integer');
-      exports.weft__jspi_cap(cap);
-    }
+    if (cap !== undefined) exports.weft__jspi_cap(cap);
   }
 
   /** co_start: the coroutine runs until it first parks or ends. */
@@ -53,11 +59,13 @@ export class Jspi {
     } catch (e) {
       p = Promise.reject(e);
     }
-    p.then(undefined, (e) => { if (e !== DROPPED) this.host.coFault(co, e); });
+    p.then(() => { if (this.resumed === co) this.host.turnEnds(); },
+      (e) => { if (e !== DROPPED) this.host.coFault(co, e); });
   }
 
   /** co_resume: the parked coroutine goes on from a promise job. */
   resume(co) {
+    this.resumed = co;
     const p = this.parked.get(co);
     this.parked.delete(co);
     p.resolve(0);

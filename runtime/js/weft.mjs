@@ -14,7 +14,7 @@ import { WeftError, codes, codeNames } from './errors.mjs';
 import { Bridge } from './bridge.mjs';
 import { FetchHost } from './fetch.mjs';
 import { Memory } from './memory.mjs';
-import { Jspi, hasJspi, isJspiModule, missingJspi } from './jspi.mjs';
+import { Jspi, jspiSupported, isJspiModule, missingJspi } from './jspi.mjs';
 
 export { WeftError, codes };
 
@@ -297,13 +297,22 @@ class Host {
     if (this.stopped) return;
     if (e?.name === 'ExitStatus') {
       this.exited(e.status);
-      return;
+    } else {
+      const { code, text } = Host.fault(e);
+      const buf = this.raw.weft__recover_text();
+      this.memory.copyString(text, buf, 256);
+      this.enter('weft__co_fault', co, code, buf);
+      this.wake();
     }
-    const { code, text } = Host.fault(e);
-    const buf = this.raw.weft__recover_text();
-    this.memory.copyString(text, buf, 256);
-    this.enter('weft__co_fault', co, code, buf);
-    this.wake();
+    this.turnEnds();
+  }
+
+  /** JSPI: a coroutine that ran from a promise job (not inside enter())
+   * parked or ended: partial output lines go out, as at the end of a call. */
+  turnEnds() {
+    if (this.depth !== 0) return;
+    this.out.flush();
+    this.err.flush();
   }
 
   caught(e) {
@@ -357,7 +366,11 @@ export async function load(moduleUrl, options = {}) {
   const [{ default: factory }, bytes] = await Promise.all([import(url.href), readWasm(wasmUrl)]);
   const compiled = await WebAssembly.compile(bytes);
   const jspi = isJspiModule(compiled);
-  if (jspi && !hasJspi) throw new Error(missingJspi);
+  if (jspi && !jspiSupported()) throw new Error(missingJspi);
+  const cap = options.maxCoroutines;
+  if (cap !== undefined && !(Number.isInteger(cap) && cap >= 1 && cap <= 0x7fffffff)) {
+    throw new TypeError('weft: maxCoroutines is a positive integer');
+  }
   const host = new Host(options);
   // A weft-cc --jspi build switches coroutines on JSPI (jspi.mjs).
   host.jspi = jspi ? new Jspi(host) : null;
@@ -383,7 +396,7 @@ export async function load(moduleUrl, options = {}) {
       WebAssembly.instantiate(compiled, imports).then((instance) => {
         host.raw = instance.exports;
         host.memory = new Memory(host.raw);
-        host.jspi?.bind(host.raw, options.maxCoroutines);
+        host.jspi?.bind(host.raw, cap);
         // Builds that symbolize wasm addresses (AddressSanitizer) read the
         // binary's function offsets; library_weft.js provides this hook.
         host.offsets?.(new Uint8Array(bytes), compiled);

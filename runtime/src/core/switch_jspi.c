@@ -51,6 +51,19 @@
 #include <string.h>
 #include "kernel.h"
 
+/* Under AddressSanitizer, stacks whose frames never returned (a dropped
+ * coroutine's, a compact one's copied away) keep their redzones poisoned:
+ * the runtime unpoisons the stack memory it copies or hands out again. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#include <sanitizer/asan_interface.h>
+#define UNPOISON(p, n) __asan_unpoison_memory_region((p), (n))
+#endif
+#endif
+#ifndef UNPOISON
+#define UNPOISON(p, n) ((void)0)
+#endif
+
 WEFT_JSPI_IMPORTS(WEFT_HOST_DECLARE)
 void weft__recover(int err, const char *what); /* sched.c */
 
@@ -153,8 +166,10 @@ int switch_alloc_stack(weft_co *co, size_t size) {
     return report_error(WEFT_ENOMEM, "weft_spawn: %u coroutines live, the most this JSPI build allows (each holds an "
                         "engine stack; the engine aborts the process past its own limit)", X.live);
   if (!(co->flags & WEFT_COMPACT)) {
-    if (size == WEFT_DEFAULT_STACK && X.pooled) co->stack_lo = X.pool[--X.pooled];
-    else if (!(co->stack_lo = malloc(size))) return WEFT_ENOMEM;
+    if (size == WEFT_DEFAULT_STACK && X.pooled) {
+      co->stack_lo = X.pool[--X.pooled];
+      UNPOISON(co->stack_lo, size);
+    } else if (!(co->stack_lo = malloc(size))) return WEFT_ENOMEM;
     co->stack_size = (uint32_t)size;
     guard_set(co->stack_lo);
   }
@@ -219,6 +234,7 @@ static bool save_compact(weft_co *co) {
     co->save = block;
     co->save_cap = cap;
   }
+  UNPOISON((void *)co->sp, copy);
   memcpy(co->save, (void *)co->sp, copy);
   co->stack_copy = copy;
   X.saved_bytes += copy;
@@ -260,7 +276,10 @@ static __attribute__((noinline)) left_how leave(weft_co *co, switch_result r, co
 static __attribute__((noinline)) int resumed(weft_co *co) {
   S.current = co; /* the tick cleared it when it paused */
   if (co->flags & WEFT_COMPACT) {
-    if (X.shared_owner != co) memcpy((void *)co->sp, co->save, co->stack_copy);
+    if (X.shared_owner != co) {
+      UNPOISON((void *)co->sp, co->stack_copy);
+      memcpy((void *)co->sp, co->save, co->stack_copy);
+    }
     X.shared_owner = co;
   }
   X.resumes++;
