@@ -27,7 +27,7 @@ test('a --jspi build where the engine lacks JSPI fails at load, naming what it n
 });
 
 test('an Asyncify build loads and runs where JSPI is missing or not', async () => {
-  const r = await runProgram('core', ['yield-order']);
+  const r = await runProgram(new URL(backend === 'jspi' ? '../tests/core.mjs' : 'tests/core.mjs', buildDir), ['yield-order']);
   assert.equal(r.status, 0);
 });
 
