@@ -56,6 +56,13 @@ export interface LoadOptions {
    * synchronously from inside the host: do not call into the program here.
    */
   onHostEvent?: (event: HostEvent) => void;
+  /**
+   * A weft-cc --jspi build: at most this many live coroutines (default
+   * 16,000; each holds an engine stack, and the engine aborts the process
+   * past its own limit, near 32,600 in Node 26 on Linux). Past it,
+   * weft_spawn fails with WEFT_ENOMEM. Ignored by Asyncify builds.
+   */
+  maxCoroutines?: number;
 }
 
 /** What LoadOptions.onHostEvent is told. */
