@@ -7,7 +7,7 @@ import { chromium } from 'playwright-core';
 import { startFixture } from './http-fixture.mjs';
 import { bridgeChecks } from './bridge-checks.mjs';
 import { checks } from './checks.mjs';
-import { assertNoLeaks, chromiumOptions, buildPath } from './helpers.mjs';
+import { assertNoLeaks, chromiumOptions, buildPath, backend } from './helpers.mjs';
 
 let browser;
 let fx;
@@ -52,6 +52,17 @@ for (const where of ['page', 'worker']) {
     const r = await run('faults', ['js-exception'], where);
     assert.equal(r.status, 5);
     assert.deepEqual(r.stdout, ['join caller = JS exception or wasm trap in a coroutine']);
+  });
+
+  // Chromium 156's page or worker crashes near 21,700 suspended JSPI calls
+  // here: the cap (16,000 live coroutines) holds before that.
+  test(`${where}: JSPI: 40,000 sleepers asked, the cap gives WEFT_ENOMEM at 16,000, no crash`, {
+    skip: backend !== 'jspi' && 'the JSPI build only',
+  }, async () => {
+    const r = await run('jspi', ['cap', '40000'], where);
+    assert.equal(r.status, 0, r.error?.message);
+    assert.equal(r.stdout[0], 'spawned=15999 err=out of memory');
+    assert.ok(r.stdout.includes('cancelled=15999') && r.stdout.includes('again=ok'), r.stdout.join('\n'));
   });
 
   test(`${where}: the host gets turns while coroutines stay busy`, async () => {

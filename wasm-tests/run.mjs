@@ -48,7 +48,13 @@ const jspiRun = { node: node26, files: jspiFiles, backend: 'jspi' };
 
 /** Each toolchain: how to get its emcc, where it builds, what runs on it. */
 const toolchains = [
-  { name: 'default', env: {}, runs: [{ node: systemNode(), files: [...plain, ...browser] }, { node: node26, files: plain }, jspiRun] },
+  {
+    name: 'default',
+    env: {},
+    runs: [{ node: systemNode(), files: [...plain, ...browser] }, { node: node26, files: plain }, jspiRun,
+      // Chromium has JSPI: the browser suite's programs in a page and a worker, on JSPI.
+      { node: systemNode(), files: ['browser.test.mjs'], backend: 'jspi' }],
+  },
   {
     name: '3.1.69',
     setup() { this.env = prepareToolchain('3.1.69'); },
