@@ -41,7 +41,7 @@ options:
   --jspi             switch coroutines with JavaScript Promise Integration
                      instead of the Asyncify pass: no instrumented code;
                      needs an engine with JSPI (Node >= 25, Chrome >= 137);
-                     at most 16,000 live coroutines by default
+                     at most 12,000 live coroutines by default
                      (-DWEFT_JSPI_MAX_COROUTINES=N with --runtime-src, or
                      load()'s maxCoroutines option)
   --runtime-src      compile the runtime from runtime/src with these flags

@@ -25,7 +25,7 @@ const runCase = (args, opts = {}, build = 'adv-kernel') => runProgram(program(bu
 const source = readFileSync(new URL('adv-kernel.c', import.meta.url), 'utf8');
 const caseNames = [...source.matchAll(/\{"([a-z0-9-]+)", case_\w+, \d\}/g)].map((m) => m[1]);
 const only = { 'oom-spawn': 'adv-kernel-64mb' }; // cases that need a build of their own
-// On JSPI, cases that spawn more coroutines than its default cap (16,000
+// On JSPI, cases that spawn more coroutines than its default cap (12,000
 // live) raise it (the engine's own limit is about twice that).
 const setups = backend === 'jspi' ? { 'spawn-many': (p) => p.host.raw.weft__jspi_cap(20001) } : {};
 

@@ -56,13 +56,13 @@ const child = (cap) => spawnSync(process.execPath, ['--input-type=module', '-e',
   process.exitCode = await p.run(['cap', '40000']);
 `], { encoding: 'utf8', timeout: 120000 });
 
-test('the default cap holds where the engine would abort: 40,000 sleepers asked, 16,000 live, no crash',
+test('the default cap holds where the engine would abort: 40,000 sleepers asked, 12,000 live, no crash',
   { skip: needsJspi, timeout: 180000 }, async (t) => {
     const c = child(0);
     assert.equal(c.signal, null, c.stderr.slice(0, 400));
     assert.equal(c.status, 0, c.stderr.slice(0, 400));
-    assert.match(c.stdout, /^spawned=15999 err=out of memory$/m);
-    assert.match(c.stdout, /^cancelled=15999$/m);
+    assert.match(c.stdout, /^spawned=11999 err=out of memory$/m);
+    assert.match(c.stdout, /^cancelled=11999$/m);
     // Without the cap the same program takes the engine to its limit.
     const raw = child(40001);
     t.diagnostic(`without the cap: ${raw.signal ? `killed by ${raw.signal}` : `status ${raw.status}`}; ` +

@@ -58,7 +58,7 @@ export interface LoadOptions {
   onHostEvent?: (event: HostEvent) => void;
   /**
    * A weft-cc --jspi build: at most this many live coroutines (default
-   * 16,000; each holds an engine stack, and the engine aborts the process
+   * 12,000; each holds an engine stack, and the engine aborts the process
    * past its own limit, near 32,600 in Node 26 on Linux). Past it,
    * weft_spawn fails with WEFT_ENOMEM. Ignored by Asyncify builds.
    */
