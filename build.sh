@@ -89,6 +89,23 @@ if [ ! -f "$LIB" ] || [ -n "$(find "${objs[@]}" -newer "$LIB")" ] || [ "$("$EMAR
   "$EMAR" rcs "$LIB" "${objs[@]}"
 fi
 
+# The same library for weft-cc --jspi: switch_jspi.c in place of switch.c.
+JLIB=$OUT/lib/libweft-jspi.a
+export WEFT_JSPI_LIB=$JLIB
+mkdir -p "$OUT/obj-jspi"
+jobjs=()
+for src in runtime/src/*/*.c; do
+  obj=$OUT/obj-jspi/$(basename "$(dirname "$src")")-$(basename "${src%.c}").o
+  jobjs+=("$obj")
+  if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ -n "$(find runtime/src runtime/include -name '*.h' -newer "$obj")" ]; then
+    "$EMCC" "${CFLAGS[@]}" -DWEFT_JSPI -c "$src" -o "$obj"
+  fi
+done
+if [ ! -f "$JLIB" ] || [ -n "$(find "${jobjs[@]}" -newer "$JLIB")" ] || [ "$("$EMAR" t "$JLIB" 2>/dev/null | sort)" != "$(for o in "${jobjs[@]}"; do basename "$o"; done | sort)" ]; then
+  rm -f "$JLIB"
+  "$EMAR" rcs "$JLIB" "${jobjs[@]}"
+fi
+
 [ "${1:-}" = --lib ] && exit 0
 
 # ---- programs -------------------------------------------------------------
@@ -124,6 +141,39 @@ fi
 
 for src in wasm-tests/*.c; do
   link "tests/$(basename "${src%.c}").mjs" "$src"
+done
+# The test programs again on JSPI (weft-cc --jspi), under the same names
+# in build/jspi/tests/, for the suite's runs on JSPI (wasm-tests/run.mjs
+# runs them with WEFT_BUILD=build/jspi and WEFT_BACKEND=jspi).
+link_jspi() {
+  local name=$1 out=$OUT/jspi/tests/$1 src=$2
+  shift 2
+  mkdir -p "$(dirname "$out")"
+  if [ -f "$out" ] && [ "$out" -nt "$src" ] && [ "$out" -nt "$JLIB" ] && [ "$out" -nt runtime/js/library_weft.js ] &&
+     [ "$out" -nt build.sh ] && [ "$out" -nt bin/weft-cc.mjs ]; then
+    return 0
+  fi
+  echo "  link jspi/tests/$name" >&2
+  "${WEFT_CC[@]}" --jspi "${WARN[@]}" "$src" -o "$out" "$@"
+}
+for src in wasm-tests/*.c; do
+  link_jspi "$(basename "${src%.c}").mjs" "$src"
+done
+link_jspi faults-checked.mjs wasm-tests/faults.c -sSTACK_OVERFLOW_CHECK=2
+link_jspi adv-lib-small.mjs wasm-tests/adv-lib.c -sMAXIMUM_MEMORY=64MB
+link_jspi adv-kernel-64mb.mjs wasm-tests/adv-kernel.c -sMAXIMUM_MEMORY=64MB
+link_jspi adv-bridge-oom.mjs wasm-tests/adv-bridge.c -sMAXIMUM_MEMORY=64MB
+link_jspi adv-kernel-stack400.mjs wasm-tests/adv-kernel.c -sTOTAL_STACK=400KB
+# (--debug is -O0, which JSPI refuses: the stack-checked build stands in.)
+link_jspi adv-kernel-debug.mjs wasm-tests/adv-kernel.c -g -sSTACK_OVERFLOW_CHECK=2
+link_jspi ../examples/seed.mjs examples/seed.c
+# ...and under AddressSanitizer (the runtime compiled with it, and for JSPI).
+for t in model adv-lib adv-kernel; do
+  out=$OUT/jspi/tests/$t-asan.mjs
+  if [ ! -f "$out" ] || [ -n "$(find wasm-tests/$t.c runtime/src runtime/js/library_weft.js bin/weft-cc.mjs -newer "$out")" ]; then
+    echo "  link jspi/tests/$t-asan.mjs" >&2
+    "${WEFT_CC[@]}" --jspi --runtime-src -O1 -g -fsanitize=address wasm-tests/$t.c -o "$out" -sINITIAL_MEMORY=512MB
+  fi
 done
 # The same fault test with Emscripten's per-frame stack checks.
 link tests/faults-checked.mjs wasm-tests/faults.c -sSTACK_OVERFLOW_CHECK=2

@@ -38,6 +38,12 @@ options:
                      every function between it and the coroutine's entry
   --debug            -O0 -g, and Emscripten's stack checker on every frame:
                      a C stack overflow is caught where it happens
+  --jspi             switch coroutines with JavaScript Promise Integration
+                     instead of the Asyncify pass: no instrumented code;
+                     needs an engine with JSPI (Node >= 25, Chrome >= 137);
+                     at most 12,000 live coroutines by default
+                     (-DWEFT_JSPI_MAX_COROUTINES=N with --runtime-src, or
+                     load()'s maxCoroutines option)
   --runtime-src      compile the runtime from runtime/src with these flags
                      instead of linking the prebuilt library (e.g. for
                      -fsanitize=address)
@@ -50,6 +56,8 @@ weft's own.`;
 /** Runtime entry points the JS host calls (runtime/src/abi.h's
  * WEFT_ENTRY_POINTS), and the allocator it uses. */
 export const exportedFunctions = [...contract.entryPoints.map((name) => `_weft__${name}`), '_malloc', '_free'];
+/** ...and the JSPI backend's own (WEFT_JSPI_ENTRY_POINTS), with --jspi. */
+export const jspiExportedFunctions = contract.jspiEntryPoints.map((name) => `_weft__${name}`);
 
 /** The Emscripten version `emcc` reports, as "X.Y.Z", or null. */
 export function emccVersion(emcc, env = process.env) {
@@ -68,9 +76,13 @@ export function compareVersions(a, b) {
 /** The prebuilt library to link for Emscripten `version`, or null to
  * compile the runtime from source: objects built by another Emscripten may
  * not match this one's system libraries. */
-export function prebuiltLibrary(version, env = process.env) {
-  if (env.WEFT_LIB) return env.WEFT_LIB;
-  const lib = join(root, 'build/lib/libweft.a');
+export function prebuiltLibrary(version, env = process.env, jspi = false) {
+  if (jspi ? env.WEFT_JSPI_LIB : env.WEFT_LIB) return jspi ? env.WEFT_JSPI_LIB : env.WEFT_LIB;
+  if (jspi && env.WEFT_LIB) { // the JSPI library beside the one named
+    const beside = join(dirname(env.WEFT_LIB), 'libweft-jspi.a');
+    return existsSync(beside) ? beside : null;
+  }
+  const lib = join(root, jspi ? 'build/lib/libweft-jspi.a' : 'build/lib/libweft.a');
   const stamp = join(root, 'build/lib/emscripten-version');
   if (!existsSync(lib) || !existsSync(stamp)) return null;
   return readFileSync(stamp, 'utf8').trim() === version ? lib : null;
@@ -97,7 +109,7 @@ export function runtimeSources() {
 
 /** Split argv into weft-cc's options and emcc's arguments. */
 export function parseArgs(argv) {
-  const o = { debug: false, suspends: [], lean: false, runtimeSrc: false, print: false, help: false,
+  const o = { jspi: false, debug: false, suspends: [], lean: false, runtimeSrc: false, print: false, help: false,
     out: null, lib: null, add: [], remove: [], exports: [], rest: [] };
   const list = (s) => s.replace(/^\[|\]$/g, '').split(',').map((x) => x.trim().replace(/^['"]|['"]$/g, '')).filter(Boolean);
   for (let i = 0; i < argv.length; i++) {
@@ -107,6 +119,7 @@ export function parseArgs(argv) {
     if (a === '--debug') o.debug = true;
     else if (a === '--ignore-indirect') o.lean = true;
     else if (a === '--runtime-src') o.runtimeSrc = true;
+    else if (a === '--jspi') o.jspi = true;
     else if (a === '--print-flags') o.print = true;
     else if (a === '-h' || a === '--help') o.help = true;
     else if (a === '--suspends') o.suspends.push(...list(argv[++i] ?? ''));
@@ -132,16 +145,20 @@ export function emccArgs(o) {
     `-sASYNCIFY_REMOVE=${remove.join(',')}`,
     ...(add.length ? [`-sASYNCIFY_ADD=${add.join(',')}`] : []),
   ];
+  // JSPI: the runtime's switch_jspi.c instead of switch.c, no Asyncify pass.
+  const suspension = o.jspi ? [] : ['-sASYNCIFY', '-sASYNCIFY_IMPORTS=[]', ...asyncify];
+  const exported = [...exportedFunctions, ...(o.jspi ? jspiExportedFunctions : []), ...o.exports];
   return [
     // (Emscripten's ASSERTIONS would refuse to start in Node: the module is
     // built for web and worker, and weft's host loads it everywhere.)
     ...(o.debug ? ['-O0', '-g', '-sASSERTIONS=0', '-sSTACK_OVERFLOW_CHECK=2'] : optimized ? [] : ['-O2']),
     `-I${join(root, 'runtime/include')}`,
+    ...(o.jspi ? ['-DWEFT_JSPI'] : []),
     ...o.rest.filter((a) => !a.startsWith('-s')), ...inputs, // the library after the objects that use it
     '-o', o.out,
     // Suspension is weft's own: no import suspends (emcc adds its defaults,
     // for emscripten_sleep and friends, which weft programs don't call).
-    '-sASYNCIFY', '-sASYNCIFY_IMPORTS=[]', ...asyncify,
+    ...suspension,
     '-sMODULARIZE', '-sEXPORT_ES6', '-sENVIRONMENT=web,worker', '-sINVOKE_RUN=0',
     '-sALLOW_MEMORY_GROWTH', '-sMAXIMUM_MEMORY=4GB',
     // weft unwinds into the idle low part of the main C stack (see
@@ -149,7 +166,7 @@ export function emccArgs(o) {
     // TOTAL_STACK is the name every version accepts.
     '-sTOTAL_STACK=5MB',
     '--js-library', join(root, 'runtime/js/library_weft.js'),
-    `-sEXPORTED_FUNCTIONS=${[...new Set([...exportedFunctions, ...o.exports])].join(',')}`,
+    `-sEXPORTED_FUNCTIONS=${[...new Set(exported)].join(',')}`,
     ...o.rest.filter((a) => a.startsWith('-s')), // the user's settings win
   ];
 }
@@ -186,7 +203,11 @@ function main(argv) {
     return fail(`Emscripten ${version} is older than ${oldestEmscripten}, the oldest weft supports; ` +
       'install a newer one (emsdk install latest)');
   }
-  o.lib = prebuiltLibrary(version);
+  if (o.jspi && o.debug) {
+    return fail('--jspi and --debug do not go together: the JSPI switch needs its bottom frames optimized ' +
+      '(runtime/src/core/switch_jspi.c)');
+  }
+  o.lib = prebuiltLibrary(version, process.env, o.jspi);
   const args = emccArgs(o);
   if (o.print) {
     console.log([emcc, ...args].map((a) => (/[\s$*]/.test(a) ? `'${a}'` : a)).join(' '));

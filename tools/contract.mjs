@@ -159,6 +159,8 @@ export function parse(weftH, abiH, abiFile = 'abi.h') {
     codes, abi, waitKinds, redirects,
     imports: list('WEFT_IMPORTS'),
     entryPoints: list('WEFT_ENTRY_POINTS'),
+    jspiImports: list('WEFT_JSPI_IMPORTS'),
+    jspiEntryPoints: list('WEFT_JSPI_ENTRY_POINTS'),
     neverSuspends: list('WEFT_NEVER_SUSPENDS'),
     runtimeSuspends: list('WEFT_RUNTIME_SUSPENDS'),
   };
@@ -208,6 +210,12 @@ export const imports = Object.freeze(${arr(c.imports)});
 /** The runtime's entry points the host calls: weft__NAME, exported as _weft__NAME (WEFT_ENTRY_POINTS). */
 export const entryPoints = Object.freeze(${arr(c.entryPoints)});
 
+/** The JSPI backend's own imports (abi.h WEFT_JSPI_IMPORTS): weft-cc --jspi builds only. */
+export const jspiImports = Object.freeze(${arr(c.jspiImports)});
+
+/** The JSPI backend's own entry points (abi.h WEFT_JSPI_ENTRY_POINTS): weft-cc --jspi builds only. */
+export const jspiEntryPoints = Object.freeze(${arr(c.jspiEntryPoints)});
+
 /** Functions Asyncify need not instrument: they never sit on a suspended stack (WEFT_NEVER_SUSPENDS). */
 export const neverSuspends = Object.freeze(${arr(c.neverSuspends)});
 
@@ -235,7 +243,7 @@ export function replaceBlock(text, tag, body, file) {
  */
 export function generate(sources, abiFile) {
   const c = parse(sources[WEFT_H], sources[abiFile], abiFile);
-  const names = c.imports.map((n) => `'${n}'`);
+  const names = [...c.imports, ...c.jspiImports].map((n) => `'${n}'`);
   const lines = [];
   for (const n of names) {
     const last = lines.length - 1;

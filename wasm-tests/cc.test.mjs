@@ -138,3 +138,27 @@ test('a program linked without Asyncify runs until it would suspend, then stops 
   assert.deepEqual(stopped.stdout, []);
   assert.match(stopped.stderr.join('\n'), /coroutine #1 "main" was stopped: this program was linked without -sASYNCIFY, so it cannot suspend/);
 });
+
+test('weft-cc --jspi links without the Asyncify pass, with the JSPI library and entry points; not with --debug', () => {
+  const flags = weftCc('--jspi', '--print-flags', source, '-o', 'j.mjs');
+  assert.equal(flags.status, 0, flags.out);
+  assert.doesNotMatch(flags.out, /-sASYNCIFY/);
+  assert.match(flags.out, /-DWEFT_JSPI/);
+  assert.match(flags.out, /_weft__co_run/);
+  assert.match(flags.out, /libweft-jspi\.a|switch_jspi\.c/);
+  const plain = weftCc('--print-flags', source, '-o', 'a.mjs');
+  assert.match(plain.out, /-sASYNCIFY /);
+  assert.doesNotMatch(plain.out, /WEFT_JSPI|_weft__co_run|libweft-jspi/);
+  const debug = weftCc('--jspi', '--debug', source, '-o', 'd.mjs');
+  assert.equal(debug.status, 2);
+  assert.match(debug.out, /--jspi and --debug do not go together/);
+});
+
+test('a --jspi build of indirect.c runs where the engine has JSPI', {
+  skip: typeof WebAssembly.Suspending !== 'function' && 'this engine has no JSPI (Node >= 25 runs it)',
+}, async () => {
+  const { url } = build('jspi-indirect', '--jspi');
+  const r = await runProgram(url);
+  assert.equal(r.status, 0, r.error?.message);
+  assert.deepEqual(r.stdout, correct);
+});

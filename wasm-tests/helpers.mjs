@@ -20,6 +20,12 @@ export const chromiumOptions = {
     '--disable-component-update', '--disable-sync', '--disable-quic'],
 };
 
+/** Which backend the test programs were built for: WEFT_BACKEND=jspi
+ * when they are the weft-cc --jspi builds (run.mjs then sets WEFT_BUILD to
+ * build/jspi/, where build.sh puts them under the same names), else
+ * 'asyncify'. */
+export const backend = process.env.WEFT_BACKEND === 'jspi' ? 'jspi' : 'asyncify';
+
 /** Run build/tests/NAME.mjs (or the program at URL `name`) with `args`;
  * `setup(program)` runs before main; `functions` are host functions for
  * weft_call. */

@@ -38,15 +38,28 @@ function systemNode() {
 const files = readdirSync(here).filter((f) => f.endsWith('.test.mjs')).sort();
 const browser = files.filter((f) => f.startsWith('browser'));
 const plain = files.filter((f) => !f.startsWith('browser'));
+// The suites that run again on the weft-cc --jspi builds of their programs
+// (build.sh puts them in <build>/jspi/tests), where the engine has JSPI:
+// Node 26 here (Node 20 has none). The rest check the Asyncify build
+// itself (its boundary, flags, contract) or the browser.
+const jspiFiles = ['jspi', 'core', 'toolkit', 'control', 'faults', 'bridge', 'model', 'posix', 'adv-kernel', 'adv-lib',
+  'adv-bridge', 'host-events'].map((f) => `${f}.test.mjs`);
+const jspiRun = { node: node26, files: jspiFiles, backend: 'jspi' };
 
 /** Each toolchain: how to get its emcc, where it builds, what runs on it. */
 const toolchains = [
-  { name: 'default', env: {}, runs: [{ node: systemNode(), files: [...plain, ...browser] }, { node: node26, files: plain }] },
+  {
+    name: 'default',
+    env: {},
+    runs: [{ node: systemNode(), files: [...plain, ...browser] }, { node: node26, files: plain }, jspiRun,
+      // Chromium has JSPI: the browser suite's programs in a page and a worker, on JSPI.
+      { node: systemNode(), files: ['browser.test.mjs'], backend: 'jspi' }],
+  },
   {
     name: '3.1.69',
     setup() { this.env = prepareToolchain('3.1.69'); },
     // The demo and the package test build with the default toolchain only.
-    runs: [{ node: systemNode(), files: [...plain, 'browser.test.mjs'] }, { node: node26, files: plain }],
+    runs: [{ node: systemNode(), files: [...plain, 'browser.test.mjs'] }, { node: node26, files: plain }, jspiRun],
   },
 ];
 
@@ -69,14 +82,19 @@ function runSuite(toolchain) {
       continue;
     }
     const version = execFileSync(run.node, ['--version']).toString().trim();
-    console.log(`\n=== emscripten ${toolchain.name}, node ${version}: ${run.files.join(' ')}`);
+    console.log(`\n=== emscripten ${toolchain.name}, node ${version}${run.backend ? `, ${run.backend}` : ''}: ${run.files.join(' ')}`);
+    const env = { ...process.env, ...toolchain.env };
+    if (run.backend === 'jspi') {
+      env.WEFT_BUILD = join(env.WEFT_BUILD ?? join(root, 'build'), 'jspi');
+      env.WEFT_BACKEND = 'jspi';
+    }
     const tap = join(tmpdir(), `weft-tests-${process.pid}-${toolchain.name}-${version}.tap`);
     const r = spawnSync(run.node, [
       '--test', '--test-concurrency=1',
       '--test-reporter=spec', '--test-reporter-destination=stdout',
       '--test-reporter=tap', `--test-reporter-destination=${tap}`,
       ...run.files.map((f) => join(here, f)),
-    ], { stdio: 'inherit', cwd: root, env: { ...process.env, ...toolchain.env } });
+    ], { stdio: 'inherit', cwd: root, env });
     const out = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
     rmSync(tap, { force: true });
     const count = (k) => Number(out.match(new RegExp(`^# ${k} (\\d+)`, 'm'))?.[1] ?? 0);

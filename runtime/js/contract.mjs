@@ -148,6 +148,21 @@ export const entryPoints = Object.freeze([
   "stream_install",
 ]);
 
+/** The JSPI backend's own imports (abi.h WEFT_JSPI_IMPORTS): weft-cc --jspi builds only. */
+export const jspiImports = Object.freeze([
+  "co_start",
+  "co_resume",
+  "co_suspend",
+  "co_drop",
+]);
+
+/** The JSPI backend's own entry points (abi.h WEFT_JSPI_ENTRY_POINTS): weft-cc --jspi builds only. */
+export const jspiEntryPoints = Object.freeze([
+  "co_run",
+  "co_fault",
+  "jspi_cap",
+]);
+
 /** Functions Asyncify need not instrument: they never sit on a suspended stack (WEFT_NEVER_SUSPENDS). */
 export const neverSuspends = Object.freeze([
   "weft__boot",

@@ -14,7 +14,8 @@ var weftImportNames = [
   'timer', 'wake', 'exit', 'fatal', 'stack_checked', 'stack_limits', 'call', 'take', 'drop',
   'handle_free', 'export_done', 'export_yield', 'fetch', 'response_status', 'response_text',
   'response_read', 'response_free', 'abort_new', 'abort', 'stdin_read', 'stdin_close',
-  'stream_open', 'stream_read', 'stream_write', 'stream_poll', 'stream_close',
+  'stream_open', 'stream_read', 'stream_write', 'stream_poll', 'stream_close', 'co_start',
+  'co_resume', 'co_suspend', 'co_drop',
 ];
 var weftENOASYNC = -19;
 // </contract:imports>

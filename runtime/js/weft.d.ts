@@ -64,6 +64,13 @@ export interface LoadOptions {
    * empty elsewhere. Let go when the program ends or closes stdin.
    */
   stdin?: StdinSource | null;
+  /**
+   * A weft-cc --jspi build: at most this many live coroutines (default
+   * 12,000; each holds an engine stack, and the engine aborts the process
+   * past its own limit, near 32,600 in Node 26 on Linux). Past it,
+   * weft_spawn fails with WEFT_ENOMEM. Ignored by Asyncify builds.
+   */
+  maxCoroutines?: number;
 }
 
 /** A chunk of stdin: text (UTF-8) or bytes. */

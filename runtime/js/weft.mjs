@@ -15,6 +15,7 @@ import { Bridge } from './bridge.mjs';
 import { FetchHost } from './fetch.mjs';
 import { StdinHost, StreamHost, connectSocket } from './fd.mjs';
 import { Memory } from './memory.mjs';
+import { Jspi, jspiSupported, isJspiModule, missingJspi } from './jspi.mjs';
 
 export { WeftError, codes };
 
@@ -368,6 +369,41 @@ class Host {
     }
   }
 
+  /** The code and words for an exception that stopped a coroutine. */
+  static fault(e) {
+    let code = e?.weftCode ?? codes.EHOST;
+    let text = String(e?.message ?? e);
+    if (e instanceof RangeError && /call stack|recursion/i.test(text)) {
+      code = codes.ESTACK; // the engine's own stack: recursion too deep
+      text = `it exhausted the host's call stack (${text})`;
+    }
+    return { code, text };
+  }
+
+  /** JSPI: coroutine `co`'s promising call rejected with `e` (a trap, a JS
+   * exception, C exit()): it stops, the rest go on. */
+  coFault(co, e) {
+    if (this.stopped) return;
+    if (e?.name === 'ExitStatus') {
+      this.exited(e.status);
+    } else {
+      const { code, text } = Host.fault(e);
+      const buf = this.raw.weft__recover_text();
+      this.memory.copyString(text, buf, 256);
+      this.enter('weft__co_fault', co, code, buf);
+      this.wake();
+    }
+    this.turnEnds();
+  }
+
+  /** JSPI: a coroutine that ran from a promise job (not inside enter())
+   * parked or ended: partial output lines go out, as at the end of a call. */
+  turnEnds() {
+    if (this.depth !== 0) return;
+    this.out.flush();
+    this.err.flush();
+  }
+
   caught(e) {
     if (e?.name === 'ExitStatus') return this.exited(e.status); // C exit()
     const raw = this.raw;
@@ -383,12 +419,7 @@ class Host {
       this.abandonCalls();
       return undefined;
     }
-    let code = e?.weftCode ?? codes.EHOST;
-    let text = String(e?.message ?? e);
-    if (e instanceof RangeError && /call stack|recursion/i.test(text)) {
-      code = codes.ESTACK; // the engine's own stack: recursion too deep
-      text = `it exhausted the host's call stack (${text})`;
-    }
+    const { code, text } = Host.fault(e);
     const buf = raw.weft__recover_text(); // no malloc on the broken stack
     this.memory.copyString(text, buf, 256);
     raw.weft__recover(code, buf);
@@ -422,7 +453,16 @@ export async function load(moduleUrl, options = {}) {
   const url = new URL(moduleUrl, options.base ?? (isNode ? `file://${process.cwd()}/` : location.href));
   const wasmUrl = new URL(url.href.replace(/\.m?js(\?.*)?$/, '.wasm'));
   const [{ default: factory }, bytes] = await Promise.all([import(url.href), readWasm(wasmUrl)]);
+  const compiled = await WebAssembly.compile(bytes);
+  const jspi = isJspiModule(compiled);
+  if (jspi && !jspiSupported()) throw new Error(missingJspi);
+  const cap = options.maxCoroutines;
+  if (cap !== undefined && !(Number.isInteger(cap) && cap >= 1 && cap <= 0x7fffffff)) {
+    throw new TypeError('weft: maxCoroutines is a positive integer');
+  }
   const host = new Host(options);
+  // A weft-cc --jspi build switches coroutines on JSPI (jspi.mjs).
+  host.jspi = jspi ? new Jspi(host) : null;
   let failed;
   const failure = new Promise((_, reject) => { failed = reject; });
   const mod = await Promise.race([failure, factory({
@@ -441,13 +481,15 @@ export async function load(moduleUrl, options = {}) {
       for (const name of importNames) {
         if (typeof imports.env?.[`weft_host_${name}`] === 'function') imports.env[`weft_host_${name}`] = host.imports[name];
       }
-      WebAssembly.instantiate(bytes, imports).then((r) => {
-        host.raw = r.instance.exports;
+      host.jspi?.wrapImports(imports.env);
+      WebAssembly.instantiate(compiled, imports).then((instance) => {
+        host.raw = instance.exports;
         host.memory = new Memory(host.raw);
+        host.jspi?.bind(host.raw, cap);
         // Builds that symbolize wasm addresses (AddressSanitizer) read the
         // binary's function offsets; library_weft.js provides this hook.
-        host.offsets?.(new Uint8Array(bytes), r.module);
-        receive(r.instance, r.module);
+        host.offsets?.(new Uint8Array(bytes), compiled);
+        receive(instance, compiled);
       }, failed);
       return {};
     },

@@ -92,6 +92,18 @@
 
 #define WEFT_HOST_DECLARE(name, result, params) result weft_host_##name params;
 
+/* The JSPI backend's imports (runtime/src/core/switch_jspi.c; weft-cc
+ * --jspi builds only), declared and forwarded like the ones above:
+ * co_start runs a coroutine's first part (a promising call of
+ * weft__co_run), co_suspend (wrapped with WebAssembly.Suspending) parks the
+ * running one until co_resume, and co_drop ends a parked one's stack, or
+ * the running one's (it throws). */
+#define WEFT_JSPI_IMPORTS(XX)                                                                    \
+  XX(co_start, void, (void *co))                                                                 \
+  XX(co_resume, void, (void *co))                                                                \
+  XX(co_suspend, void, (void *co))                                                               \
+  XX(co_drop, void, (void *co))
+
 /* ---- exports: what the host calls ---------------------------------------------
  * XX(name): the C function weft__<name>, exported as _weft__<name>. */
 #define WEFT_ENTRY_POINTS(XX)                                                                    \
@@ -109,6 +121,15 @@
   XX(list_text)                                                                                  \
   XX(fd_ready)                                                                                   \
   XX(stream_install)
+
+/* The JSPI backend's entry points (weft-cc --jspi builds only): a
+ * coroutine's bottom frame, which the host wraps with
+ * WebAssembly.promising; the report of a coroutine whose promising call
+ * rejected (a trap, a JS exception); the cap on live coroutines. */
+#define WEFT_JSPI_ENTRY_POINTS(XX)                                                               \
+  XX(co_run)                                                                                     \
+  XX(co_fault)                                                                                   \
+  XX(jspi_cap)
 
 /* ---- Asyncify ------------------------------------------------------------------
  * Functions that hold an indirect call but never sit on a suspended

@@ -2,6 +2,7 @@
  * kernel.h — the kernel's private data structures, shared by its parts:
  *   sched.c     the scheduler: run queue, spawn/join/exit, waits, host ticks
  *   switch.c    stack switching: Asyncify unwind/rewind, C stacks, save areas
+ *   switch_jspi.c  the same on JSPI instead (weft-cc --jspi: -DWEFT_JSPI)
  *   timer.c     the timer heap, weft_sleep, and the one host timer armed for it
  *   registry.c  id -> coroutine map
  *   report.c    error strings and messages, fatal reports, weft_list
@@ -105,6 +106,8 @@ typedef enum {
   SWITCH_SUSPENDED, /* its wait is recorded (CO_BLOCKED), or it yielded (still CO_RUNNING) */
   SWITCH_FINISHED,  /* returned, or weft_exit() */
   SWITCH_FAULTED,   /* stopped: co->exit_err, and *why says how */
+  SWITCH_PENDING,   /* JSPI: it runs on from a promise job; the tick pauses
+                       until it reports back through sched_resumed */
 } switch_result;
 int switch_init(void);
 switch_result switch_resume(weft_co *co, const char **why);
@@ -122,6 +125,11 @@ typedef struct { int err; const char *what; unsigned long overrun; bool into_hea
 weft_co *switch_recover(int err, const char *what, switch_fault *f);
 weft_co *switch_abandon(void);          /* after exit(): back on the scheduler's stack */
 void switch_end_tick(void);             /* the main stack's limits, before JS runs */
+
+/* sched.c, JSPI: the coroutine the paused tick waited for has suspended
+ * or ended (r, why as switch_resume's): the tick goes on from there. Runs
+ * on the scheduler's C stack, inside that coroutine's suspend point. */
+void sched_resumed(weft_co *co, switch_result r, const char *why);
 
 /* timer.c */
 int timer_reserve(uint32_t n);           /* room for n members, or WEFT_ENOMEM */

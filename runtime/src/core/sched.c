@@ -548,29 +548,82 @@ static void hand_back(void) {
     report_stuck("deadlock: %u coroutine(s) blocked, none can run and no host event is pending:");
 }
 
-/* Run one ready coroutine until it suspends or ends, and act on which. */
-static void run(weft_co *co) {
-  const char *why = (co->flags & CO_STARTED) ? switch_guard_broken(co) : NULL;
-  if (!why) {
-    SCHED_EVENT(WEFT_EV_RESUME, co, 0);
-    S.current = co;
-    co->state = CO_RUNNING;
-    S.st.switches++;
-    switch_result r = switch_resume(co, &why);
-    S.current = NULL;
-    if (r == SWITCH_SUSPENDED) {
-      if (co->state == CO_RUNNING) { /* weft_yield */
-        co->state = CO_READY;
-        co_queue_push(&S.ready, co);
-      }
-      SCHED_EVENT(WEFT_EV_SUSPEND, co, co->wait ? co->wait->kind : WEFT_WAIT_YIELD);
-      return;
+/* Act on how a coroutine's run ended (switch_resume's result). */
+static void ran(weft_co *co, switch_result r, const char *why) {
+  S.current = NULL;
+  if (r == SWITCH_SUSPENDED) {
+    if (co->state == CO_RUNNING) { /* weft_yield */
+      co->state = CO_READY;
+      co_queue_push(&S.ready, co);
     }
-  } else {
-    co->exit_err = WEFT_ESTACK;
+    SCHED_EVENT(WEFT_EV_SUSPEND, co, co->wait ? co->wait->kind : WEFT_WAIT_YIELD);
+    return;
   }
   if (why) report_fatal(co, co->exit_err, why);
   sched_finish(co);
+}
+
+/* Run one ready coroutine until it suspends or ends, and act on which.
+ * False when it runs on from a promise job (JSPI): the tick pauses. */
+static bool run(weft_co *co) {
+  const char *why = (co->flags & CO_STARTED) ? switch_guard_broken(co) : NULL;
+  if (why) {
+    co->exit_err = WEFT_ESTACK;
+    ran(co, SWITCH_FAULTED, why);
+    return true;
+  }
+  SCHED_EVENT(WEFT_EV_RESUME, co, 0);
+  S.current = co;
+  co->state = CO_RUNNING;
+  S.st.switches++;
+  switch_result r = switch_resume(co, &why);
+  if (r == SWITCH_PENDING) {
+    S.current = NULL; /* until it runs: JS may call in meanwhile */
+    return false;
+  }
+  ran(co, r, why);
+  return true;
+}
+
+/* The tick's loop state, kept across a pause (JSPI). */
+static uint32_t tick_runs;
+static double tick_slice_end;
+
+/* After each run: every 128, due sleepers join the queue; true once the
+ * slice is used up. */
+static bool slice_over(void) {
+  if ((++tick_runs & 127) != 0) return false;
+  double now = weft_now();
+  if (tick_slice_end == INFINITY) tick_slice_end = now + SLICE_MS;
+  timer_fire_due(now);
+  return now >= tick_slice_end;
+}
+
+static void tick_end(void) {
+  S.in_tick = false;
+  switch_end_tick();
+  hand_back();
+}
+
+static void tick_loop(void) {
+  for (;;) {
+    weft_co *co = co_queue_pop(&S.ready);
+    if (co == S.timed_tail) S.timed_tail = NULL; /* the last timer-woken one runs */
+    if (!co) {
+      if (timer_count() && timer_fire_due(weft_now())) continue;
+      break;
+    }
+    if (!run(co)) return; /* paused: sched_resumed goes on */
+    if (slice_over()) break;
+  }
+  tick_end();
+}
+
+void sched_resumed(weft_co *co, switch_result r, const char *why) {
+  ran(co, r, why);
+  if (!S.in_tick) return; /* the tick was abandoned meanwhile (exit(), a fault) */
+  if (slice_over()) tick_end();
+  else tick_loop();
 }
 
 /* Run ready coroutines until none is left or the slice is used up. The
@@ -584,26 +637,10 @@ EMSCRIPTEN_KEEPALIVE void weft__tick(void) {
    * promise settled reads it not at all. The slice is timed from the
    * first reading. */
   double now = timer_count() ? weft_now() : INFINITY;
-  double slice_end = now + SLICE_MS;
+  tick_slice_end = now + SLICE_MS;
+  tick_runs = 0;
   if (now != INFINITY) timer_fire_due(now);
-  for (uint32_t n = 1;; n++) {
-    weft_co *co = co_queue_pop(&S.ready);
-    if (co == S.timed_tail) S.timed_tail = NULL; /* the last timer-woken one runs */
-    if (!co) {
-      if (timer_count() && timer_fire_due(weft_now())) continue;
-      break;
-    }
-    run(co);
-    if ((n & 127) == 0) {
-      now = weft_now();
-      if (slice_end == INFINITY) slice_end = now + SLICE_MS;
-      timer_fire_due(now);
-      if (now >= slice_end) break;
-    }
-  }
-  S.in_tick = false;
-  switch_end_tick();
-  hand_back();
+  tick_loop();
 }
 
 /* The host's timer fired: it is no longer armed. */

@@ -28,6 +28,7 @@
  * is switched here on every resume and suspend, together with the stack
  * limits that -sSTACK_OVERFLOW_CHECK builds check on every frame.
  */
+#ifndef WEFT_JSPI /* else switch_jspi.c */
 #include <emscripten/emscripten.h>
 #include <emscripten/stack.h>
 #include <stdio.h>
@@ -400,3 +401,4 @@ weft_co *switch_abandon(void) {
   reset_asyncify();
   return back_to_scheduler();
 }
+#endif /* !WEFT_JSPI */
