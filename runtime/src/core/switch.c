@@ -35,19 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kernel.h"
-
-/* Under AddressSanitizer, frames unwound by Asyncify never run their
- * epilogues, so their redzones stay poisoned: the runtime unpoisons the
- * stack memory it copies or hands to a new coroutine. */
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#include <sanitizer/asan_interface.h>
-#define UNPOISON(p, n) __asan_unpoison_memory_region((p), (n))
-#endif
-#endif
-#ifndef UNPOISON
-#define UNPOISON(p, n) ((void)0)
-#endif
+#include "stack.h"
 
 #define IMPORT(name) __attribute__((import_module("asyncify"), import_name(name)))
 IMPORT("start_unwind") void asyncify_start_unwind(void *data);
@@ -55,30 +43,11 @@ IMPORT("stop_unwind") void asyncify_stop_unwind(void);
 IMPORT("start_rewind") void asyncify_start_rewind(void *data);
 IMPORT("stop_rewind") void asyncify_stop_rewind(void);
 
-/* The C stack pointer, read and written directly: the library functions
- * stackSave/stackRestore are JS stand-ins in later Emscripten versions, and
- * in some of them stackRestore is bound to stackSave. */
-__asm__(".globaltype __stack_pointer, i32\n");
-static inline void *sp_get(void) {
-  void *sp;
-  __asm__ volatile("global.get __stack_pointer\n\tlocal.set %0" : "=r"(sp));
-  return sp;
-}
-static inline void sp_set(void *sp) {
-  __asm__ volatile("local.get %0\n\tglobal.set __stack_pointer" : : "r"(sp));
-}
-
 /* Asyncify's save area header; the unwound frames follow it. */
 typedef struct { char *cur, *end; } asy_hdr;
 
 #define SCHED_RESERVE (128 * 1024) /* top of the main C stack kept for the scheduler */
 #define SCRATCH_MIN   (256 * 1024)
-#define SHARED_STACK  (256 * 1024) /* run stack of compact coroutines */
-#define GUARD_BYTES   512          /* headroom at the low end of a stack: reaching it is an overflow */
-#define CANARY_BYTES  64           /* checked words at the top of the guard zone */
-#define GUARD_WORD    0x5745465447554152ull
-#define POOL_MAX      256          /* default-size stacks kept for reuse */
-#define ALIGN16(x)    ((x) & ~(uintptr_t)15)
 
 static struct {
   asy_hdr *scratch;       /* unwind area: the idle low part of the main C stack */
@@ -93,26 +62,6 @@ static struct {
   void *pool[POOL_MAX];   /* free default-size stacks */
   int pooled;
 } X;
-
-/* ---- guards ------------------------------------------------------------ */
-
-static void guard_set(char *lo) {
-  uint64_t *g = (uint64_t *)(lo + GUARD_BYTES - CANARY_BYTES);
-  for (int i = 0; i < CANARY_BYTES / 8; i++) g[i] = GUARD_WORD;
-}
-
-/* At resume: only stray writes while suspended can have touched it. */
-static bool guard_top_ok(const char *lo) {
-  const uint64_t *g = (const uint64_t *)(lo + GUARD_BYTES) - 2;
-  return ((g[0] ^ GUARD_WORD) | (g[1] ^ GUARD_WORD)) == 0;
-}
-
-static bool guard_ok(const char *lo) {
-  const uint64_t *g = (const uint64_t *)(lo + GUARD_BYTES - CANARY_BYTES);
-  uint64_t bad = 0;
-  for (int i = 0; i < CANARY_BYTES / 8; i++) bad |= g[i] ^ GUARD_WORD;
-  return bad == 0;
-}
 
 /* Stack limits. Emscripten's (emscripten_stack_get_base/end/free) follow
  * the running coroutine; in -sSTACK_OVERFLOW_CHECK builds so do the

@@ -50,19 +50,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kernel.h"
-
-/* Under AddressSanitizer, stacks whose frames never returned (a dropped
- * coroutine's, a compact one's copied away) keep their redzones poisoned:
- * the runtime unpoisons the stack memory it copies or hands out again. */
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#include <sanitizer/asan_interface.h>
-#define UNPOISON(p, n) __asan_unpoison_memory_region((p), (n))
-#endif
-#endif
-#ifndef UNPOISON
-#define UNPOISON(p, n) ((void)0)
-#endif
+#include "stack.h"
 
 WEFT_JSPI_IMPORTS(WEFT_HOST_DECLARE)
 void weft__recover(int err, const char *what); /* sched.c */
@@ -71,22 +59,6 @@ void weft__recover(int err, const char *what); /* sched.c */
 #define WEFT_JSPI_MAX_COROUTINES 12000 /* Node 26 aborts near 32,600 here; a Chromium page that ran big programs crashed near 13,000 */
 #endif
 
-__asm__(".globaltype __stack_pointer, i32\n");
-static inline void *sp_get(void) {
-  void *sp;
-  __asm__ volatile("global.get __stack_pointer\n\tlocal.set %0" : "=r"(sp));
-  return sp;
-}
-static inline void sp_set(void *sp) {
-  __asm__ volatile("local.get %0\n\tglobal.set __stack_pointer" : : "r"(sp));
-}
-
-#define SHARED_STACK (256 * 1024) /* run stack of compact coroutines */
-#define GUARD_BYTES  512
-#define CANARY_BYTES 64
-#define GUARD_WORD   0x5745465447554152ull
-#define POOL_MAX     256
-#define ALIGN16(x)   ((x) & ~(uintptr_t)15)
 #define CO_COUNTED   0x8000u /* counted against the cap */
 #define CO_PARKED    0x10000u /* its engine stack waits in co_suspend */
 
@@ -110,22 +82,7 @@ static struct {
   int pooled;
 } X = {.cap = WEFT_JSPI_MAX_COROUTINES};
 
-/* ---- guards and limits (as switch.c) ------------------------------------- */
-
-static void guard_set(char *lo) {
-  uint64_t *g = (uint64_t *)(lo + GUARD_BYTES - CANARY_BYTES);
-  for (int i = 0; i < CANARY_BYTES / 8; i++) g[i] = GUARD_WORD;
-}
-static bool guard_top_ok(const char *lo) {
-  const uint64_t *g = (const uint64_t *)(lo + GUARD_BYTES) - 2;
-  return ((g[0] ^ GUARD_WORD) | (g[1] ^ GUARD_WORD)) == 0;
-}
-static bool guard_ok(const char *lo) {
-  const uint64_t *g = (const uint64_t *)(lo + GUARD_BYTES - CANARY_BYTES);
-  uint64_t bad = 0;
-  for (int i = 0; i < CANARY_BYTES / 8; i++) bad |= g[i] ^ GUARD_WORD;
-  return bad == 0;
-}
+/* ---- limits (as switch.c) ------------------------------------------------- */
 
 static void set_limits(void *base, void *end) {
   emscripten_stack_set_limits(base, end);
