@@ -32,6 +32,23 @@ function bytesOf(chunk) {
   throw new TypeError(`weft: a stdin chunk must be a string or bytes, not ${typeof chunk}`);
 }
 
+/** Copy buffered `chunks` (consumed from the front) into C's [buf, buf+cap)
+ * as far as memory goes: the bytes copied, or FD_EFAULT when buf lies
+ * outside memory. stdin and stream descriptors read through this. */
+function drain(chunks, m, buf, cap) {
+  if (!m.contains(buf, 1)) return abi.FD_EFAULT;
+  cap = Math.min(cap, m.size - buf);
+  let n = 0;
+  while (n < cap && chunks.length) {
+    const c = chunks[0], take = Math.min(c.length, cap - n);
+    m.write(buf + n, c.subarray(0, take));
+    n += take;
+    if (take === c.length) chunks.shift();
+    else chunks[0] = c.subarray(take);
+  }
+  return n;
+}
+
 /** process.stdin, one chunk per pull, paused in between. */
 function nodeStdin() {
   const s = process.stdin;
@@ -111,18 +128,7 @@ export class StdinHost {
     cap >>>= 0;
     if (this.chunks.length) {
       if (!cap) return 1;
-      const m = this.host.memory;
-      if (!m.contains(buf, 1)) return abi.FD_EFAULT;
-      cap = Math.min(cap, m.size - buf);
-      let n = 0;
-      while (n < cap && this.chunks.length) {
-        const c = this.chunks[0], take = Math.min(c.length, cap - n);
-        m.write(buf + n, c.subarray(0, take));
-        n += take;
-        if (take === c.length) this.chunks.shift();
-        else this.chunks[0] = c.subarray(take);
-      }
-      return n;
+      return drain(this.chunks, this.host.memory, buf, cap);
     }
     if (this.ended || this.released) return cap ? 0 : 1;
     this.pull();
@@ -228,18 +234,7 @@ export class StreamHost {
     cap >>>= 0;
     if (s.chunks.length) {
       if (!cap) return 1;
-      const m = this.host.memory;
-      if (!m.contains(buf, 1)) return FD.EFAULT;
-      cap = Math.min(cap, m.size - buf);
-      let n = 0;
-      while (n < cap && s.chunks.length) {
-        const c = s.chunks[0], take = Math.min(c.length, cap - n);
-        m.write(buf + n, c.subarray(0, take));
-        n += take;
-        if (take === c.length) s.chunks.shift();
-        else s.chunks[0] = c.subarray(take);
-      }
-      return n;
+      return drain(s.chunks, this.host.memory, buf, cap);
     }
     if (s.failed) return FD.EIO;
     if (s.ended) return cap ? 0 : 1;
