@@ -1,8 +1,9 @@
 /*
  * stack.h — what both stack-switching backends (switch.c for Asyncify,
  * switch_jspi.c for JSPI) need of a coroutine's C stack: the stack
- * pointer itself, the guard zone at its low end and its canary, and
- * AddressSanitizer's view of memory they copy or hand out again. Private
+ * pointer itself, the guard zone at its low end and its canary,
+ * AddressSanitizer's view of memory they copy or hand out again, and the
+ * pool of default-size stacks with the save area's release. Private
  * to the kernel; only the two backends include it.
  */
 #ifndef WEFT_STACK_H
@@ -10,6 +11,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include "kernel.h"
 
 /* Under AddressSanitizer, frames that never ran their epilogues (unwound
  * by Asyncify, or a dropped JSPI stack) keep their redzones poisoned: the
@@ -60,6 +63,36 @@ static inline bool guard_ok(const char *lo) {
   uint64_t bad = 0;
   for (int i = 0; i < CANARY_BYTES / 8; i++) bad |= g[i] ^ GUARD_WORD;
   return bad == 0;
+}
+
+/* Default-size stacks kept for reuse: malloc of 16 KiB and its first-touch
+ * cost dominate a spawn otherwise. */
+typedef struct { void *free[POOL_MAX]; int n; } stack_pool;
+
+/* A stack of `size` bytes for co (not compact), its guard set: 0 or
+ * WEFT_ENOMEM. */
+static inline int stack_take(stack_pool *pool, weft_co *co, size_t size) {
+  if (size == WEFT_DEFAULT_STACK && pool->n) {
+    co->stack_lo = pool->free[--pool->n];
+    UNPOISON(co->stack_lo, size);
+  } else if (!(co->stack_lo = malloc(size))) {
+    return WEFT_ENOMEM;
+  }
+  co->stack_size = (uint32_t)size;
+  guard_set(co->stack_lo);
+  return 0;
+}
+
+/* co's stack back to the pool (or freed), and its save area freed. */
+static inline void stack_give(stack_pool *pool, weft_co *co) {
+  if (co->stack_lo) {
+    if (co->stack_size == WEFT_DEFAULT_STACK && pool->n < POOL_MAX) pool->free[pool->n++] = co->stack_lo;
+    else free(co->stack_lo);
+    co->stack_lo = NULL;
+  }
+  free(co->save);
+  co->save = NULL;
+  co->save_cap = co->save_used = co->stack_copy = 0;
 }
 
 #endif

@@ -59,8 +59,7 @@ static struct {
   bool unwinding, rewinding;
   bool checked;           /* built with -sSTACK_OVERFLOW_CHECK */
   uint64_t unwinds, rewinds, saved_bytes; /* weft_stats */
-  void *pool[POOL_MAX];   /* free default-size stacks */
-  int pooled;
+  stack_pool pool;        /* free default-size stacks */
 } X;
 
 /* Stack limits. Emscripten's (emscripten_stack_get_base/end/free) follow
@@ -122,30 +121,12 @@ int switch_init(void) {
 }
 
 int switch_alloc_stack(weft_co *co, size_t size) {
-  if (co->flags & WEFT_COMPACT) return 0;
-  if (size == WEFT_DEFAULT_STACK && X.pooled) {
-    co->stack_lo = X.pool[--X.pooled];
-    UNPOISON(co->stack_lo, size);
-  } else if (!(co->stack_lo = malloc(size))) {
-    return WEFT_ENOMEM;
-  }
-  co->stack_size = (uint32_t)size;
-  guard_set(co->stack_lo);
-  return 0;
+  return (co->flags & WEFT_COMPACT) ? 0 : stack_take(&X.pool, co, size);
 }
 
 void switch_release(weft_co *co) {
-  if (co->stack_lo) {
-    if (co->stack_size == WEFT_DEFAULT_STACK && X.pooled < POOL_MAX)
-      X.pool[X.pooled++] = co->stack_lo;
-    else
-      free(co->stack_lo);
-    co->stack_lo = NULL;
-  }
   if (X.shared_owner == co) X.shared_owner = NULL;
-  free(co->save);
-  co->save = NULL;
-  co->save_cap = co->save_used = co->stack_copy = 0;
+  stack_give(&X.pool, co);
 }
 
 size_t switch_held_bytes(const weft_co *co) {

@@ -78,8 +78,7 @@ static struct {
   bool checked;          /* built with -sSTACK_OVERFLOW_CHECK */
   uint32_t live, cap;    /* coroutines counted against the cap */
   uint64_t suspends, resumes, saved_bytes;
-  void *pool[POOL_MAX];
-  int pooled;
+  stack_pool pool;
 } X = {.cap = WEFT_JSPI_MAX_COROUTINES};
 
 /* ---- limits (as switch.c) ------------------------------------------------- */
@@ -122,14 +121,7 @@ int switch_alloc_stack(weft_co *co, size_t size) {
   if (X.live >= X.cap)
     return report_error(WEFT_ENOMEM, "weft_spawn: %u coroutines live, the most this JSPI build allows (each holds an "
                         "engine stack; the engine aborts the process past its own limit)", X.live);
-  if (!(co->flags & WEFT_COMPACT)) {
-    if (size == WEFT_DEFAULT_STACK && X.pooled) {
-      co->stack_lo = X.pool[--X.pooled];
-      UNPOISON(co->stack_lo, size);
-    } else if (!(co->stack_lo = malloc(size))) return WEFT_ENOMEM;
-    co->stack_size = (uint32_t)size;
-    guard_set(co->stack_lo);
-  }
+  if (!(co->flags & WEFT_COMPACT) && stack_take(&X.pool, co, size)) return WEFT_ENOMEM;
   co->flags |= CO_COUNTED;
   X.live++;
   return 0;
@@ -153,15 +145,8 @@ void switch_release(weft_co *co) {
     co->flags &= ~CO_COUNTED;
     X.live--;
   }
-  if (co->stack_lo) {
-    if (co->stack_size == WEFT_DEFAULT_STACK && X.pooled < POOL_MAX) X.pool[X.pooled++] = co->stack_lo;
-    else free(co->stack_lo);
-    co->stack_lo = NULL;
-  }
   if (X.shared_owner == co) X.shared_owner = NULL;
-  free(co->save);
-  co->save = NULL;
-  co->save_cap = co->save_used = co->stack_copy = 0;
+  stack_give(&X.pool, co);
 }
 
 size_t switch_held_bytes(const weft_co *co) {
