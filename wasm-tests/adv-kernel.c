@@ -74,6 +74,20 @@ static void *trap_now(void *arg) {
   __builtin_trap();
 }
 
+static void *yield_one_then_trap(void *arg) {
+  int one = 1;
+  weft_gen_yield(&one);
+  __builtin_trap();
+}
+
+/* A producer whose clean-up, once its consumer let go, traps. */
+static void *trap_when_cancelled(void *arg) {
+  int one = 1;
+  while (weft_gen_yield(&one) == 0) {
+  }
+  __builtin_trap();
+}
+
 /* Bytes at address 0 (in wasm, a plain address that writes do not trap on). */
 static unsigned char *volatile zero_page;
 static unsigned char zero_copy[64];
@@ -1036,6 +1050,26 @@ static int scenario(const char *t, int argc, char **argv) {
   if (!strcmp(t, "fault-joined")) {
     weft_id v = weft_spawn(abort_now, NULL, &(weft_opts){.name = "victim", .flags = WEFT_COMPACT});
     printf("join = %s\n", weft_strerror(weft_join(v, NULL)));
+    return 0;
+  }
+  if (!strcmp(t, "fault-generator")) { /* the consumer takes its producer's fault */
+    weft_gen *g = weft_gen_new(yield_one_then_trap, NULL, sizeof(int));
+    int v = 0;
+    int rc = weft_gen_next(g, &v);
+    printf("next = %s (%d)\n", weft_strerror(rc), v);
+    rc = weft_gen_next(g, &v);
+    printf("next = %s: %s\n", weft_strerror(rc), weft_last_error());
+    printf("next = %s\n", weft_strerror(weft_gen_next(g, &v)));
+    weft_gen_free(g);
+    return 0;
+  }
+  if (!strcmp(t, "fault-generator-orphaned")) { /* let go of: no one takes it */
+    weft_gen *g = weft_gen_new(trap_when_cancelled, NULL, sizeof(int));
+    int v = 0;
+    printf("next = %s (%d)\n", weft_strerror(weft_gen_next(g, &v)), v);
+    weft_gen_free(g);
+    weft_sleep(60000);
+    printf("main woke\n");
     return 0;
   }
   if (!strcmp(t, "fault-main")) {

@@ -134,6 +134,23 @@ test('a fault that a group takes does not fail the program', T, async () => {
   assert.deepEqual(r.stdout, ['group = JS exception or wasm trap in a coroutine']);
 });
 
+test('a generator\'s consumer takes its producer\'s fault, once, then the end', T, async () => {
+  const r = await runCase(['fault-generator']);
+  assert.equal(r.status, 0, r.error?.message);
+  assert.equal(r.stdout[0], 'next = success (1)');
+  assert.match(r.stdout[1], /^next = JS exception or wasm trap in a coroutine: the generator's producer #\d+ was stopped/);
+  assert.equal(r.stdout[2], 'next = closed: read after the end, or channel closed and drained');
+  assertNoLeaks(r.program);
+});
+
+test('a fault in a producer whose consumer let go fails run(): no one took it', T, async () => {
+  const r = await runCase(['fault-generator-orphaned']);
+  assert.equal(r.error?.code, 'WEFT_EHOST', r.stderr.join('\n'));
+  assert.match(r.error.message, /"generator" was stopped: .*nothing took its failure/);
+  assert.ok(!r.stdout.includes('main woke'));
+  assertNoLeaks(r.program);
+});
+
 test('a trap in main fails run(), naming main', T, async () => {
   const r = await runCase(['fault-main']);
   assert.equal(r.error?.code, 'WEFT_EHOST');

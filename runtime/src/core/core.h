@@ -91,12 +91,14 @@ void co_queue_remove(co_queue *q, weft_co *co);
 /* ---- spawning with an owner -----------------------------------------------
  * A coroutine the runtime itself starts (a generator's producer, a group's
  * child, an export JS called) has an owner that hears how it ended. */
-typedef void (*co_exit_fn)(void *ctx, weft_id id, int err, void *result);
-#define CO_TAKEN   0x2000u /* its owner takes its failure: a fault is no one else's */
+/* The owner's hook returns true if it took the coroutine's failure (a
+ * fault is then no one else's); false leaves it to a join, or it fails the
+ * program as any untaken fault does. */
+typedef bool (*co_exit_fn)(void *ctx, weft_id id, int err, void *result);
 #define CO_JS_TREE 0x1000u /* JS's: the end of main does not stop it (an export) */
 /* weft_spawn, with `exited(ctx, ...)` called when it ends however it ends
- * (NULL: none) and `flags` (CO_TAKEN, CO_JS_TREE) added. Returns the new
- * coroutine or NULL with *err. */
+ * (NULL: none) and `flags` (CO_JS_TREE) added. Returns the new coroutine or
+ * NULL with *err. */
 weft_co *sched_spawn(weft_fn fn, void *arg, const weft_opts *opts, co_exit_fn exited, void *ctx, unsigned flags,
                      int *err);
 /* The running coroutine's owner context, if its owner is `exited`; else NULL. */

@@ -26,11 +26,12 @@ WEFT_IMPORTS(WEFT_HOST_DECLARE)
 typedef enum { CO_READY, CO_RUNNING, CO_BLOCKED, CO_DONE } co_state;
 
 /* Per-coroutine flags beyond the public WEFT_DETACHED/WEFT_COMPACT and
- * core.h's CO_TAKEN/CO_JS_TREE. */
+ * core.h's CO_JS_TREE. */
 #define CO_STARTED   0x100u /* has run once: resume means rewind */
 #define CO_MAIN      0x200u /* runs the program's main() */
 #define CO_EXITING   0x400u /* weft_exit() or a fatal error: finish on unwind */
 #define CO_CANCELLED 0x800u /* weft_cancel(): suspending calls return WEFT_ECANCELED */
+#define CO_TAKEN     0x2000u /* its owner's exit hook took its failure: a fault is no one else's */
 #define CO_STOPPED   0x4000u /* stopped without running on (the program ended): no fault */
 
 struct weft_co {

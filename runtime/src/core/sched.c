@@ -199,7 +199,7 @@ static __attribute__((noinline)) void sched_finish(weft_co *co) {
   switch_release(co);
   report_clear_error(co);
   S.live--;
-  if (co->on_exit) co->on_exit(co->exit_ctx, co->id, co->exit_err, co->result);
+  if (co->on_exit && co->on_exit(co->exit_ctx, co->id, co->exit_err, co->result)) co->flags |= CO_TAKEN;
   if (co->flags & CO_MAIN) main_finished(co);
   else if (co->joiner) sched_wake(co->joiner, 0);
   else if ((co->flags & WEFT_DETACHED) && fault_untaken(co)) fail_untaken(co);
@@ -237,7 +237,7 @@ weft_co *sched_spawn(weft_fn fn, void *arg, const weft_opts *opts, co_exit_fn ex
   memset(co, 0, sizeof *co);
   co->fn = fn;
   co->arg = arg;
-  co->flags = o.flags | (flags & (CO_TAKEN | CO_JS_TREE));
+  co->flags = o.flags | (flags & CO_JS_TREE);
   co->on_exit = exited;
   co->exit_ctx = ctx;
   co->heap_index = -1;

@@ -40,8 +40,8 @@ static void *export_entry_run(void *arg) {
 }
 
 /* However the coroutine ended (returned, or was stopped by a fault), the
- * host hears of it and settles the promise. */
-static void export_exited(void *ctx, weft_id id, int exit_err, void *result) {
+ * host hears of it and settles the promise: its JS caller takes the failure. */
+static bool export_exited(void *ctx, weft_id id, int exit_err, void *result) {
   weft_args *a = ctx;
   int status = a->status ? a->status : exit_err;
   const char *msg = a->message ? a->message : status ? weft_strerror(status) : NULL;
@@ -49,6 +49,7 @@ static void export_exited(void *ctx, weft_id id, int exit_err, void *result) {
   if (a->result.type == 's' || a->result.type == 'b') free(a->result.u.p);
   free(a->message);
   free(a);
+  return true;
 }
 
 /* The host: start export `name` with `n` arguments (freed by the host after
@@ -64,7 +65,7 @@ EMSCRIPTEN_KEEPALIVE int weft__invoke(const char *name, weft_val *vals, int n, i
   int err;
   /* JS's, and its JS caller takes its failure. */
   weft_co *co = sched_spawn(export_entry_run, a, &(weft_opts){.name = name, .flags = WEFT_DETACHED}, export_exited, a,
-                            CO_TAKEN | CO_JS_TREE, &err);
+                            CO_JS_TREE, &err);
   if (!co) {
     free(a);
     return err;

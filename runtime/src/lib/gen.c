@@ -11,18 +11,29 @@ struct weft_gen {
   weft_id producer;
   int done;     /* the producer has finished */
   int orphaned; /* the consumer let go first: the producer frees it */
+  int failed;   /* the fault that stopped the producer, until the consumer takes it */
+  int reading;  /* consumers inside weft_gen_next: the last one out frees an orphan */
 };
 
-/* However the producer ends (returning, cancelled, or stopped by a fault),
- * the consumer's next weft_gen_next gives WEFT_ECLOSED. */
-static void producer_exited(void *ctx, weft_id id, int err, void *result) {
+static void gen_release(weft_gen *g) {
+  weft_chan_free(g->ch);
+  free(g);
+}
+
+/* However the producer ends, the consumer's next weft_gen_next gives
+ * WEFT_ECLOSED once the values are taken; a fault that stopped it comes
+ * first, once, as that call's error. A consumer that has let go takes
+ * nothing: the fault then fails the program, as an unjoined one does. */
+static bool producer_exited(void *ctx, weft_id id, int err, void *result) {
   weft_gen *g = ctx;
   g->done = 1;
   weft_chan_close(g->ch);
   if (g->orphaned) {
-    weft_chan_free(g->ch);
-    free(g);
+    if (!g->reading) gen_release(g);
+    return false;
   }
+  if (err != WEFT_ECANCELED) g->failed = err;
+  return true;
 }
 
 weft_gen *weft_gen_new(weft_fn fn, void *arg, size_t elem_size) {
@@ -49,7 +60,19 @@ int weft_gen_next(weft_gen *g, void *out) {
   if (!g) return WEFT_EINVAL;
   /* The producer would wait for a value only it can yield. */
   if (sched_owner(producer_exited) == g) return WEFT_EDEADLK;
-  return weft_chan_recv(g->ch, out);
+  g->reading++;
+  int rc = weft_chan_recv(g->ch, out);
+  g->reading--;
+  if (g->orphaned) { /* let go of while this call waited */
+    if (g->done && !g->reading) gen_release(g);
+    return rc;
+  }
+  if (rc == WEFT_ECLOSED && g->failed) {
+    rc = g->failed;
+    g->failed = 0;
+    return report_error(rc, "the generator's producer #%d was stopped: %s", g->producer, weft_strerror(rc));
+  }
+  return rc;
 }
 
 int weft_gen_yield(const void *value) {
@@ -60,16 +83,17 @@ int weft_gen_yield(const void *value) {
 }
 
 /* Let go of the generator: a producer still running is cancelled (its
- * yields fail and it unwinds through its own code) and frees it on exit.
- * A consumer already handed a value does not read the generator again. */
+ * yields fail and it unwinds through its own code); the generator is freed
+ * when the producer has exited and no consumer is still inside
+ * weft_gen_next (a consumer blocked there when this is called wakes with
+ * WEFT_ECLOSED, and the last one out frees it). */
 int weft_gen_free(weft_gen *g) {
   if (!g || g->orphaned) return WEFT_EINVAL; /* orphaned: freed once already */
-  if (g->done) {
-    weft_chan_free(g->ch);
-    free(g);
+  if (g->done && !g->reading) {
+    gen_release(g);
     return 0;
   }
   g->orphaned = 1;
-  weft_cancel(g->producer);
+  if (!g->done) weft_cancel(g->producer);
   return 0;
 }

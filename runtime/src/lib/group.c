@@ -23,7 +23,8 @@ weft_group *weft_group_new(void) {
   return g;
 }
 
-static void child_exited(void *ctx, weft_id id, int exit_err, void *result) {
+/* The group takes every child's failure: the first is what its wait returns. */
+static bool child_exited(void *ctx, weft_id id, int exit_err, void *result) {
   weft_group *g = ctx;
   intptr_t rc = (intptr_t)result;
   int err = exit_err ? exit_err : rc < 0 && rc >= -1000 ? (int)rc : 0;
@@ -38,6 +39,7 @@ static void child_exited(void *ctx, weft_id id, int exit_err, void *result) {
   }
   if (!g->live)
     while (g->waiter.q.n) sync_wake(&g->waiter, 0); /* every waiter, not just the first */
+  return true;
 }
 
 weft_id weft_group_spawn(weft_group *g, weft_fn fn, void *arg, const weft_opts *opts) {
@@ -55,7 +57,7 @@ weft_id weft_group_spawn(weft_group *g, weft_fn fn, void *arg, const weft_opts *
   weft_opts o = opts ? *opts : (weft_opts){0};
   o.flags |= WEFT_DETACHED;
   int err;
-  weft_co *co = sched_spawn(fn, arg, &o, child_exited, g, CO_TAKEN, &err); /* the group takes its failure */
+  weft_co *co = sched_spawn(fn, arg, &o, child_exited, g, 0, &err);
   if (!co) return err;
   weft_id id = co_id(co);
   g->children[g->live++] = id;
