@@ -82,4 +82,17 @@ weftImports.$weftOffsetConverter__postset =
 weftImports.weft_host_wake__deps = ['$weftOffsetConverter'];
 #endif
 
+#if LOAD_SOURCE_MAP
+// -gsource-map builds: the same for the source map, which gives those
+// reports their file:line. Emscripten's loader waits for the map before it
+// starts, and reads it only when it instantiates the wasm itself.
+weftImports.$weftSourceMap = function () {};
+weftImports.$weftSourceMap__postset =
+  'Module["weftHost"].sourceMap = function (json) {' +
+  '  wasmSourceMap = new WasmSourceMap(json);' +
+  '  removeRunDependency("source-map");' +
+  '};';
+weftImports.weft_host_timer__deps = ['$weftSourceMap'];
+#endif
+
 mergeInto(LibraryManager.library, weftImports);
