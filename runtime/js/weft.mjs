@@ -373,7 +373,7 @@ class Host {
   static fault(e) {
     let code = e?.weftCode ?? codes.EHOST;
     // (Emscripten's abort() ends with advice weft-cc builds cannot follow.)
-    let text = String(e?.message ?? e).replace(/\. Build with -s ?ASSERTIONS=1 for more info\.$/, '');
+    let text = String(e?.message ?? e).replace(/\. Build with -s ?ASSERTIONS(=1)? for more info\.$/, '');
     if (e instanceof RangeError && /call stack|recursion/i.test(text)) {
       code = codes.ESTACK; // the engine's own stack: recursion too deep
       text = `it exhausted the host's call stack (${text})`;
@@ -439,12 +439,14 @@ class Host {
 // Where a trap happened: the innermost named wasm frames of its stack, up
 // to the coroutine's entry, as " in f, called from g". A build with names
 // (-g, --debug, --profiling-funcs) has them; others show nothing here.
+// (V8 puts the module's name first when the binary has one: "app.wasm.f".)
 const RUNTIME_FRAMES = /^(co_entry|main_entry|export_entry_run|switch_resume|weft__)/;
 function wasmFrames(stack) {
   const names = [];
   for (const m of String(stack ?? '').matchAll(/^\s*at (\S+) \(wasm:\/\//gm)) {
-    if (RUNTIME_FRAMES.test(m[1]) || names.length === 3) break;
-    if (!/^wasm-function\[/.test(m[1])) names.push(m[1]);
+    const name = m[1].replace(/^.*?\.wasm\./, '');
+    if (RUNTIME_FRAMES.test(name) || names.length === 3) break;
+    if (!/^wasm-function\[/.test(name)) names.push(name);
   }
   return names.length ? ` in ${names.join(', called from ')}` : '';
 }
