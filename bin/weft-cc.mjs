@@ -216,7 +216,7 @@ function main(argv) {
   // outside any node's search path.
   const env = { ...process.env };
   if (existsSync('/usr/share/nodejs')) env.NODE_PATH = ['/usr/share/nodejs', env.NODE_PATH].filter(Boolean).join(':');
-  // Binaryen 108 prints -sASYNCIFY_ADVISE's first lines from several threads
+  // Binaryen (108, 120) prints -sASYNCIFY_ADVISE's first lines from threads
   // at once, which can splice two lines into one and lose a name: on one
   // thread the report is whole.
   if (o.rest.some((a) => /^-sASYNCIFY_ADVISE(=1)?$/.test(a))) env.BINARYEN_CORES ??= '1';
