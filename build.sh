@@ -195,6 +195,13 @@ asan adv-kernel
 link tests/adv-lib-small.mjs wasm-tests/adv-lib.c -sMAXIMUM_MEMORY=64MB
 link tests/adv-kernel-64mb.mjs wasm-tests/adv-kernel.c -sMAXIMUM_MEMORY=64MB
 link tests/adv-bridge-oom.mjs wasm-tests/adv-bridge.c -sMAXIMUM_MEMORY=64MB
+# A small program in each debug build (debug.test.mjs, browser-debug.test.mjs).
+link tests/debug-O0.mjs wasm-tests/debug.c -O0
+link tests/debug-assertions.mjs wasm-tests/debug.c -O0 -sASSERTIONS=1
+link tests/debug-assertions2.mjs wasm-tests/debug.c -sASSERTIONS=2
+link tests/debug-g.mjs wasm-tests/debug.c -g
+link tests/debug-debug.mjs wasm-tests/debug.c --debug
+link_jspi debug-O0.mjs wasm-tests/debug.c -O0 -g
 # ...and the kernel's in a --debug build and with a main C stack of 400 KB,
 # whose scratch area an unwind can outgrow.
 link tests/adv-kernel-debug.mjs wasm-tests/adv-kernel.c --debug

@@ -46,12 +46,14 @@ options:
                      load()'s maxCoroutines option)
   --runtime-src      compile the runtime from runtime/src with these flags
                      instead of linking the prebuilt library (e.g. for
-                     -fsanitize=address)
+                     -fsanitize=address; with -g its reports name file:line,
+                     from the -gsource-map weft-cc adds)
   --print-flags      print the emcc command and exit
   -h, --help         this text
-Other arguments (-O3, -I, -D, -s..., .c/.o/.a files) go to emcc as they
-are; -sEXPORTED_FUNCTIONS and -sASYNCIFY_ADD/REMOVE lists are merged with
-weft's own.`;
+Other arguments (-O3, -O0, -g, -I, -D, -s..., .c/.o/.a files) go to emcc as
+they are; -sEXPORTED_FUNCTIONS and -sASYNCIFY_ADD/REMOVE lists are merged
+with weft's own; -sASSERTIONS is always 0 (Emscripten's assertions trap on
+weft's switch: use --debug).`;
 
 /** Runtime entry points the JS host calls (runtime/src/abi.h's
  * WEFT_ENTRY_POINTS), and the allocator it uses. */
@@ -135,6 +137,8 @@ export function parseArgs(argv) {
 /** The emcc argument list for parsed options `o`. */
 export function emccArgs(o) {
   const optimized = o.rest.some((a) => /^-O[0-3sz]$/.test(a));
+  const sanitized = o.rest.some((a) => /^-fsanitize=(.*,)?address\b/.test(a));
+  const debugInfo = o.debug || o.rest.some((a) => /^-g[0-9]?$/.test(a));
   const inputs = o.runtimeSrc || !o.lib
     ? runtimeSources()
     : [o.lib];
@@ -149,9 +153,9 @@ export function emccArgs(o) {
   const suspension = o.jspi ? [] : ['-sASYNCIFY', '-sASYNCIFY_IMPORTS=[]', ...asyncify];
   const exported = [...exportedFunctions, ...(o.jspi ? jspiExportedFunctions : []), ...o.exports];
   return [
-    // (Emscripten's ASSERTIONS would refuse to start in Node: the module is
-    // built for web and worker, and weft's host loads it everywhere.)
-    ...(o.debug ? ['-O0', '-g', '-sASSERTIONS=0', '-sSTACK_OVERFLOW_CHECK=2'] : optimized ? [] : ['-O2']),
+    ...(o.debug ? ['-O0', '-g', '-sSTACK_OVERFLOW_CHECK=2'] : optimized ? [] : ['-O2']),
+    // AddressSanitizer's reports name file:line only from a source map.
+    ...(sanitized && debugInfo ? ['-gsource-map'] : []),
     `-I${join(root, 'runtime/include')}`,
     ...(o.jspi ? ['-DWEFT_JSPI'] : []),
     ...o.rest.filter((a) => !a.startsWith('-s')), ...inputs, // the library after the objects that use it
@@ -167,9 +171,33 @@ export function emccArgs(o) {
     '-sTOTAL_STACK=5MB',
     '--js-library', join(root, 'runtime/js/library_weft.js'),
     `-sEXPORTED_FUNCTIONS=${[...new Set(exported)].join(',')}`,
-    ...o.rest.filter((a) => a.startsWith('-s')), // the user's settings win
+    ...o.rest.filter((a) => a.startsWith('-s') && !assertionsSetting(a)), // the user's settings win
+    // ...except ASSERTIONS (weftAssertions): always off, also at -O0, where
+    // emcc's default is on.
+    '-sASSERTIONS=0',
   ];
 }
+
+/** The level an -sASSERTIONS[=N] argument asks for, or null for another argument. */
+export function assertionsSetting(a) {
+  const m = a.match(/^-sASSERTIONS(?:=(.*))?$/);
+  return m ? (m[1] ?? '1') : null;
+}
+
+/**
+ * Why weft-cc links every program with -sASSERTIONS=0, and the note it
+ * prints when the user asked for assertions. emcc's ASSERTIONS does two
+ * things weft's programs cannot take: it has Binaryen's Asyncify pass add
+ * a check after every call in the functions it does not instrument, which
+ * traps ("unreachable") where weft's switch itself starts an unwind or ends
+ * a rewind (Binaryen's own notes say the check is wrong for a runtime that
+ * switches inside wasm); and its JS refuses Node ("environment detection
+ * error") in a module built for web and worker, which the host loads
+ * everywhere.
+ */
+export const weftAssertions = 'Emscripten\'s -sASSERTIONS cannot check weft programs (its Asyncify checks trap ' +
+  'where weft switches coroutines inside wasm), so weft-cc links with -sASSERTIONS=0; --debug (-O0 -g and a ' +
+  'stack check on every frame) and -fsanitize=address with --runtime-src are the checked builds (docs/building.md)';
 
 function main(argv) {
   const o = parseArgs(argv);
@@ -188,6 +216,10 @@ function main(argv) {
   // outside any node's search path.
   const env = { ...process.env };
   if (existsSync('/usr/share/nodejs')) env.NODE_PATH = ['/usr/share/nodejs', env.NODE_PATH].filter(Boolean).join(':');
+  // Binaryen (108, 120) prints -sASYNCIFY_ADVISE's first lines from threads
+  // at once, which can splice two lines into one and lose a name: on one
+  // thread the report is whole.
+  if (o.rest.some((a) => /^-sASYNCIFY_ADVISE(=1)?$/.test(a))) env.BINARYEN_CORES ??= '1';
   let version;
   try {
     version = emccVersion(emcc, env);
@@ -209,16 +241,19 @@ function main(argv) {
   }
   o.lib = prebuiltLibrary(version, process.env, o.jspi);
   const args = emccArgs(o);
+  const asked = o.rest.map(assertionsSetting).filter((v) => v !== null).pop();
+  if (asked !== undefined && asked !== '0') console.error(`weft-cc: note: ${weftAssertions}`);
   if (o.print) {
     console.log([emcc, ...args].map((a) => (/[\s$*]/.test(a) ? `'${a}'` : a)).join(' '));
     return 0;
   }
   const r = spawnSync(emcc, args, { stdio: ['inherit', 'inherit', 'pipe'], env, encoding: 'utf8' });
   // Drop warnings that are noise here: main() is reached through the
-  // runtime's weft__boot, and the remove list names functions a given
-  // program may not contain (each version words that differently).
+  // runtime's weft__boot, the remove list names functions a given program
+  // may not contain (each version words that differently), and the host
+  // loads a source map from beside the .wasm itself.
   process.stderr.write((r.stderr ?? '').split('\n')
-    .filter((l) => !/"_main" is not in EXPORTED_FUNCTIONS|removelist contained a non-existing function|non-matching pattern/.test(l))
+    .filter((l) => !/"_main" is not in EXPORTED_FUNCTIONS|removelist contained a non-existing function|non-matching pattern|source map won't be usable in a browser without --source-map-base/.test(l))
     .join('\n'));
   if (r.error) return fail(r.error.message);
   if (r.status !== 0) return r.status ?? 1;

@@ -1,12 +1,13 @@
 // browser-package.test.mjs — the npm package as a user gets it: `npm pack`,
-// then the tarball installed into a scratch project, where weft-cc compiles
-// a C program that (a) a Node script runs and TypeScript type-checks, and
+// then the tarball installed under its name, weft-wasm, into a scratch
+// project, where weft-cc compiles a C program that (a) a Node script runs
+// and TypeScript type-checks, in an optimized and in a debug build, and
 // (b) a page built with Vite runs in Chromium. (Named browser-* so that it
 // runs once, under the first Node.)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, copyFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, copyFileSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,6 +72,19 @@ before(() => {
 
 after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
 
+/** Compile hello.c in the scratch project with the installed weft-cc and
+ * `flags` into NAME.mjs, and run it with a Node script (`main`: what the
+ * script does with `program`); returns the script's output lines. Other
+ * builds of the installed package (a traced run, ...) can reuse it. */
+function buildAndRun(name, flags, main = 'console.log(\'exit\', await program.run());') {
+  sh(join(app, 'node_modules/.bin/weft-cc'), ['hello.c', '-o', `${name}.mjs`, ...flags], app);
+  writeFileSync(join(app, `run-${name}.mjs`), `import { load } from 'weft-wasm';
+const program = await load('./${name}.mjs');
+${main}
+`);
+  return sh(process.execPath, [`run-${name}.mjs`], app).trim().split('\n');
+}
+
 test('the tarball ships the header, the prebuilt runtime, the JS host and the wrapper, and nothing else', () => {
   const files = sh('tar', ['tzf', tarball], dir).trim().split('\n').map((f) => f.replace(/^package\//, ''));
   for (const f of ['runtime/include/weft.h', 'build/lib/libweft.a', 'build/lib/emscripten-version', 'runtime/js/weft.mjs',
@@ -102,6 +116,13 @@ console.log('exit', status, 'square', square);
 `);
   const out = sh(process.execPath, ['main.mjs'], app).trim().split('\n');
   assert.deepEqual(out, [...expectedLines, 'exit 0 square 144']);
+});
+
+test('(a) the installed package is weft-wasm, and a -O0 -sASSERTIONS=1 build from it runs', () => {
+  const installed = JSON.parse(readFileSync(join(app, 'node_modules/weft-wasm/package.json'), 'utf8'));
+  assert.equal(installed.name, 'weft-wasm');
+  assert.deepEqual(buildAndRun('hello-debug', ['-O0', '-sASSERTIONS=1']), [...expectedLines, 'exit 0']);
+  assert.deepEqual(buildAndRun('hello-checked', ['--debug']), [...expectedLines, 'exit 0']);
 });
 
 test('(a) the package types resolve through its exports map and check a TypeScript caller', () => {

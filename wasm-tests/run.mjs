@@ -59,7 +59,7 @@ const toolchains = [
     name: '3.1.69',
     setup() { this.env = prepareToolchain('3.1.69'); },
     // The demo and the package test build with the default toolchain only.
-    runs: [{ node: systemNode(), files: [...plain, 'browser.test.mjs'] }, { node: node26, files: plain }, jspiRun],
+    runs: [{ node: systemNode(), files: [...plain, 'browser.test.mjs', 'browser-debug.test.mjs'] }, { node: node26, files: plain }, jspiRun],
   },
 ];
 

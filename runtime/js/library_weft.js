@@ -82,4 +82,22 @@ weftImports.$weftOffsetConverter__postset =
 weftImports.weft_host_wake__deps = ['$weftOffsetConverter'];
 #endif
 
+#if LOAD_SOURCE_MAP
+// -gsource-map builds: the same for the source map, which gives those
+// reports their file:line. Emscripten's loader waits for the map before it
+// starts, and reads it only when it instantiates the wasm itself.
+weftImports.$weftSourceMap = function () {};
+// A segment with an offset alone marks code with no source (3.1.69 writes
+// them); Emscripten's lookup would give it an undefined file, and its
+// symbolizer would throw on that in the middle of a report: it gets none.
+weftImports.$weftSourceMap__postset =
+  'Module["weftHost"].sourceMap = function (json) {' +
+  '  wasmSourceMap = new WasmSourceMap(json);' +
+  '  var mapping = wasmSourceMap.mapping;' +
+  '  for (var at in mapping) if (mapping[at].source === undefined) delete mapping[at];' +
+  '  removeRunDependency("source-map");' +
+  '};';
+weftImports.weft_host_timer__deps = ['$weftSourceMap'];
+#endif
+
 mergeInto(LibraryManager.library, weftImports);

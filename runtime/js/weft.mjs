@@ -372,11 +372,13 @@ class Host {
   /** The code and words for an exception that stopped a coroutine. */
   static fault(e) {
     let code = e?.weftCode ?? codes.EHOST;
-    let text = String(e?.message ?? e);
+    // (Emscripten's abort() ends with advice weft-cc builds cannot follow.)
+    let text = String(e?.message ?? e).replace(/\. Build with -s ?ASSERTIONS(=1)? for more info\.$/, '');
     if (e instanceof RangeError && /call stack|recursion/i.test(text)) {
       code = codes.ESTACK; // the engine's own stack: recursion too deep
       text = `it exhausted the host's call stack (${text})`;
     }
+    if (e instanceof WebAssembly.RuntimeError) text += wasmFrames(e.stack);
     return { code, text };
   }
 
@@ -434,15 +436,46 @@ class Host {
   }
 }
 
-async function readWasm(url) {
+// Where a trap happened: the innermost named wasm frames of its stack, up
+// to the coroutine's entry, as " in f, called from g". A build with names
+// (-g, --debug, --profiling-funcs) has them; others show nothing here.
+// (V8 puts the module's name first when the binary has one: "app.wasm.f".)
+const RUNTIME_FRAMES = /^(co_entry|main_entry|export_entry_run|switch_resume|weft__)/;
+function wasmFrames(stack) {
+  const names = [];
+  for (const m of String(stack ?? '').matchAll(/^\s*at (\S+) \(wasm:\/\//gm)) {
+    const name = m[1].replace(/^.*?\.wasm\./, '');
+    if (RUNTIME_FRAMES.test(name) || names.length === 3) break;
+    if (!/^wasm-function\[/.test(name)) names.push(name);
+  }
+  return names.length ? ` in ${names.join(', called from ')}` : '';
+}
+
+/** The bytes at `url` (a file in Node, else fetched), or its text. */
+async function readWasm(url, text = false) {
   if (isNode && url.protocol === 'file:') {
     const fs = 'node:fs/promises'; // opaque to bundlers building for the web
     const { readFile } = await import(/* @vite-ignore */ fs);
-    return readFile(url);
+    return readFile(url, text ? 'utf8' : undefined);
   }
   const response = await fetch(url);
   if (!response.ok) throw new Error(`weft: cannot load ${url}: HTTP ${response.status}`);
-  return response.arrayBuffer();
+  return text ? response.text() : response.arrayBuffer();
+}
+
+/** Call Emscripten's module factory `start`; a module linked for Node's
+ * CommonJS (Emscripten's default -sENVIRONMENT) fails in an ES module on
+ * `__dirname` or `require`, which this says with the flag that fixes it. */
+function mislinked(url, start) {
+  try {
+    return start();
+  } catch (e) {
+    if (e instanceof ReferenceError && /\b(__dirname|__filename|require)\b/.test(e.message)) {
+      throw new Error(`weft: ${url.href} was linked for CommonJS in Node (${e.message}): link it with ` +
+        '-sENVIRONMENT=web,worker -sMODULARIZE -sEXPORT_ES6, as weft-cc does; the host loads it in Node too', { cause: e });
+    }
+    throw e;
+  }
 }
 
 /**
@@ -465,7 +498,7 @@ export async function load(moduleUrl, options = {}) {
   host.jspi = jspi ? new Jspi(host) : null;
   let failed;
   const failure = new Promise((_, reject) => { failed = reject; });
-  const mod = await Promise.race([failure, factory({
+  const mod = await Promise.race([failure, mislinked(url, () => factory({
     weftHost: host,
     noInitialRun: true,
     // What Emscripten's own JS prints (abort messages, sanitizer reports).
@@ -491,9 +524,14 @@ export async function load(moduleUrl, options = {}) {
         host.offsets?.(new Uint8Array(bytes), compiled);
         receive(instance, compiled);
       }, failed);
+      // -gsource-map builds (library_weft.js's hook): their file:line. The
+      // module does not start before it has the map.
+      if (host.sourceMap) {
+        readWasm(new URL(`${wasmUrl.href}.map`), true).then((json) => host.sourceMap(JSON.parse(json)), failed);
+      }
       return {};
     },
-  })]);
+  }))]);
   host.mod = mod;
   return new Program(mod, host);
 }
