@@ -100,7 +100,7 @@ void sched_interrupt(weft_co *co, int value, co_queue *into);
 /* A coroutine's event (abi.h's WEFT_ABI_TRACE_*): one branch while no one
  * watches. */
 #define SCHED_EVENT(ev, co, detail) \
-  do { if (S.watch) sched_event((ev), (co), (detail)); } while (0)
+  do { if (__builtin_expect(S.watch, 0)) sched_event((ev), (co), (detail)); } while (0)
 void sched_event(int ev, weft_co *co, int detail); /* tell the trace, then the hook, outside any coroutine */
 /* The program cannot go on: the host rejects run() and the JS calls in
  * flight with `msg` (also printed), and every coroutine is stopped. */
