@@ -11,7 +11,7 @@ import { abi, waitKinds } from './contract.mjs';
 
 export const TRACE_LIMIT = 100000; // records kept by default
 const PID = 1;
-const HOST = 0; // the host's track: settles, timer firings
+const HOST_TID = 0; // the host's track: settles, timer firings
 const TIMER = -1; // the scheduler's timer's span, beside the op ids
 const STEP = 0.001; // µs: every event is at least this much later than the one before
 const KINDS = Object.fromEntries(Object.entries(waitKinds).map(([k, v]) => [v, k.toLowerCase().replace(/_/g, '-')]));
@@ -33,24 +33,39 @@ export function traceOptions(options) {
   throw new TypeError(`weft: trace is true, false${isNode ? ' or a file name' : ' (a file name works only in Node)'}, not ${typeof want === 'string' ? JSON.stringify(want) : String(want)}`);
 }
 
+// The ring's records, in typed arrays (no object per event, so no garbage
+// while tracing): what each kind keeps in tid, ts, end, aux, name, text.
+const RUN = 0; // a running slice:    tid, ts, end
+const WAIT = 1; // a wait:            tid, ts, end, name (its kind), text (its reason)
+const EXIT = 2; // an end:            tid, ts, aux (its error)
+const SPAN = 3; // a host operation:  ts, end, name, text (how it ended)
+const FLOW = 4; // a wake:            tid (woken), ts, end (its run), aux (the waker's track), text (the waker's moment)
+const HOST = 5; // the host's slice:  ts, end, name
+
 export class Trace {
   constructor(limit, file = null) {
     this.limit = limit;
     this.file = file;
-    this.ring = new Array(limit); // records: an event, or an array of events that go together
+    this.kind = new Uint8Array(limit);
+    this.tid = new Int32Array(limit);
+    this.aux = new Int32Array(limit);
+    this.ts = new Float64Array(limit);
+    this.end = new Float64Array(limit);
+    this.name = new Array(limit).fill(null);
+    this.text = new Array(limit).fill(null);
     this.head = 0;
     this.size = 0;
     this.dropped = 0;
     this.t0 = performance.now();
     this.last = 0;
-    this.cos = new Map(); // coroutine id -> { run, wait, from }: its open slices, who woke it
+    this.cos = new Map(); // coroutine id -> its open run and wait, and who woke it
     this.names = new Map(); // live coroutines' names
     this.gone = new Map(); // finished ones', oldest first (at most `limit`)
     this.spans = new Map(); // op id, or TIMER -> an open host span
-    this.nextSpan = 0;
-    this.nextFlow = 0;
-    this.host = null; // the host slice in progress (a settle, a timer firing)
-    this.ended = null; // the coroutine that ended last, and a moment inside its last slice
+    this.hostName = null; // the host slice in progress (a settle, a timer firing), and when it began
+    this.hostTs = 0;
+    this.endedId = 0; // the coroutine that ended last, and a moment inside its last slice
+    this.endedTs = 0;
   }
 
   /** Now, in µs since load, strictly after the last event. */
@@ -59,23 +74,31 @@ export class Trace {
     this.last = t > this.last + STEP ? t : this.last + STEP;
     return this.last;
   }
-  push(record) {
+  push(kind, tid, ts, end, aux, name, text) {
+    let i;
     if (this.size < this.limit) {
-      this.ring[(this.head + this.size) % this.limit] = record;
+      i = (this.head + this.size) % this.limit;
       this.size++;
     } else {
-      this.ring[this.head] = record;
+      i = this.head;
       this.head = (this.head + 1) % this.limit;
       this.dropped++;
     }
+    this.kind[i] = kind;
+    this.tid[i] = tid;
+    this.ts[i] = ts;
+    this.end[i] = end;
+    this.aux[i] = aux;
+    this.name[i] = name;
+    this.text[i] = text;
   }
   co(id) {
     let st = this.cos.get(id);
-    if (!st) this.cos.set(id, st = { run: null, wait: null, from: null });
+    if (!st) {
+      st = { run: -1, waitTs: -1, waitKind: '', reason: '', fromTid: -1, fromTs: 0 };
+      this.cos.set(id, st);
+    }
     return st;
-  }
-  slice(name, cat, tid, ts, end, args) {
-    this.push({ ph: 'X', name, cat, pid: PID, tid, ts, dur: end - ts, args });
   }
 
   /** weft_host_trace: one of the kernel's events (abi.h's WEFT_ABI_TRACE_*). */
@@ -87,35 +110,37 @@ export class Trace {
         this.names.set(id, text);
         break;
       case abi.TRACE_RESUME:
-        if (st.wait) this.slice(st.wait.kind, 'wait', id, st.wait.ts, t, { reason: st.wait.reason });
-        st.wait = null;
+        if (st.waitTs >= 0) this.push(WAIT, id, st.waitTs, t, 0, st.waitKind, st.reason);
+        st.waitTs = -1;
         st.run = t;
-        if (st.from) { // the flow ends inside this run
-          const flow = ++this.nextFlow;
-          this.push([{ ph: 's', name: 'wake', cat: 'flow', id: flow, pid: PID, tid: st.from.tid, ts: st.from.ts },
-            { ph: 'f', bp: 'e', name: 'wake', cat: 'flow', id: flow, pid: PID, tid: id, ts: t + STEP / 2 }]);
-          st.from = null;
+        if (st.fromTid >= 0) { // the flow ends inside this run
+          this.push(FLOW, id, st.fromTs, t + STEP / 2, st.fromTid, null, null);
+          st.fromTid = -1;
         }
         break;
       case abi.TRACE_SUSPEND:
-        if (st.run !== null) this.slice('running', 'run', id, st.run, t);
-        st.run = null;
-        st.wait = { ts: t, kind: KINDS[detail] ?? `wait ${detail}`, reason: text ?? 'its next turn' };
+        if (st.run >= 0) this.push(RUN, id, st.run, t, 0, null, null);
+        st.run = -1;
+        st.waitTs = t;
+        st.waitKind = KINDS[detail] ?? `wait ${detail}`;
+        st.reason = text ?? 'its next turn';
         break;
       case abi.TRACE_WAKE:
         if (detail > 0) { // inside the waker's run, or at the end of its last (its end woke a joiner, an owner)
-          const ended = this.cos.get(detail) === undefined && this.ended?.id === detail;
-          st.from = { tid: detail, ts: ended ? this.ended.ts : t };
+          st.fromTid = detail;
+          st.fromTs = this.cos.get(detail) === undefined && this.endedId === detail ? this.endedTs : t;
+        } else if (this.hostName !== null) { // inside the host's slice
+          st.fromTid = HOST_TID;
+          st.fromTs = t;
         }
-        else if (this.host) st.from = { tid: HOST, ts: t }; // inside the host's slice
         break;
       case abi.TRACE_EXIT:
-        if (st.run !== null) this.slice('running', 'run', id, st.run, t);
-        if (st.wait) this.slice(st.wait.kind, 'wait', id, st.wait.ts, t, { reason: st.wait.reason });
-        this.push({ ph: 'i', s: 't', name: detail ? 'stopped' : 'returned', cat: 'exit', pid: PID, tid: id, ts: t,
-          args: { error: detail } });
+        if (st.run >= 0) this.push(RUN, id, st.run, t, 0, null, null);
+        if (st.waitTs >= 0) this.push(WAIT, id, st.waitTs, t, 0, st.waitKind, st.reason);
+        this.push(EXIT, id, t, t, detail, null, null);
         this.cos.delete(id);
-        this.ended = { id, ts: t - STEP / 2 };
+        this.endedId = id;
+        this.endedTs = t - STEP / 2;
         if (this.names.has(id)) this.gone.set(id, this.names.get(id));
         this.names.delete(id);
         if (this.gone.size > this.limit) this.gone.delete(this.gone.keys().next().value);
@@ -126,15 +151,14 @@ export class Trace {
 
   /** A host operation begins (a fetch, a host function's promise). */
   spanBegin(key, name) {
-    this.spans.set(key, { id: ++this.nextSpan, name, ts: this.now() });
+    this.spans.set(key, { name, ts: this.now() });
   }
   /** ...and ends: `how` says how (a status, 'fired', 'dropped'). */
   spanEnd(key, how) {
     const s = this.spans.get(key);
     if (!s) return;
     this.spans.delete(key);
-    const common = { cat: 'host', name: s.name, id: s.id, pid: PID, tid: HOST };
-    this.push([{ ph: 'b', ts: s.ts, ...common }, { ph: 'e', ts: this.now(), ...common, args: { end: how } }]);
+    this.push(SPAN, HOST_TID, s.ts, this.now(), 0, s.name, how);
   }
   /** The scheduler's timer is armed to fire in `ms`. */
   timerArmed(ms) { this.spanBegin(TIMER, `timer ${ms} ms`); }
@@ -142,11 +166,13 @@ export class Trace {
   timerEnded(how) { this.spanEnd(TIMER, how); }
   /** The host calls into the program for `name` (a settle, the timer): the
    * coroutines it wakes get a flow from here. */
-  hostBegin(name) { this.host = { name, ts: this.now() }; }
+  hostBegin(name) {
+    this.hostName = name;
+    this.hostTs = this.now();
+  }
   hostEnd() {
-    const h = this.host;
-    this.host = null;
-    if (h) this.slice(h.name, 'host', HOST, h.ts, this.now());
+    if (this.hostName !== null) this.push(HOST, HOST_TID, this.hostTs, this.now(), 0, this.hostName, null);
+    this.hostName = null;
   }
   /** An op settles: its span ends and the settle's slice begins. */
   settle(op, status) {
@@ -159,31 +185,46 @@ export class Trace {
    * is still open (a run, a wait, a host operation) ends now, marked
    * `unfinished`. */
   toJSON() {
-    const events = [{ ph: 'M', name: 'process_name', pid: PID, tid: HOST, args: { name: 'weft' } },
-      { ph: 'M', name: 'thread_name', pid: PID, tid: HOST, args: { name: 'host' } }];
+    const events = [{ ph: 'M', name: 'process_name', pid: PID, tid: HOST_TID, args: { name: 'weft' } },
+      { ph: 'M', name: 'thread_name', pid: PID, tid: HOST_TID, args: { name: 'host' } }];
     for (const names of [this.gone, this.names]) {
       for (const [id, name] of names) {
         events.push({ ph: 'M', name: 'thread_name', pid: PID, tid: id, args: { name: `#${id} ${name}` } },
           { ph: 'M', name: 'thread_sort_index', pid: PID, tid: id, args: { sort_index: id } });
       }
     }
-    for (let i = 0; i < this.size; i++) {
-      const r = this.ring[(this.head + i) % this.limit];
-      if (Array.isArray(r)) events.push(...r);
-      else events.push(r);
+    let ids = 0;
+    const slice = (name, cat, tid, ts, end, args) => ({ ph: 'X', name, cat, pid: PID, tid, ts, dur: end - ts, args });
+    const span = (name, ts, end, how) => {
+      const common = { cat: 'host', name, id: ++ids, pid: PID, tid: HOST_TID };
+      events.push({ ph: 'b', ts, ...common }, { ph: 'e', ts: end, ...common, args: { end: how } });
+    };
+    for (let n = 0; n < this.size; n++) {
+      const i = (this.head + n) % this.limit, tid = this.tid[i], ts = this.ts[i], end = this.end[i];
+      switch (this.kind[i]) {
+        case RUN: events.push(slice('running', 'run', tid, ts, end)); break;
+        case WAIT: events.push(slice(this.name[i], 'wait', tid, ts, end, { reason: this.text[i] })); break;
+        case HOST: events.push(slice(this.name[i], 'host', tid, ts, end)); break;
+        case EXIT:
+          events.push({ ph: 'i', s: 't', name: this.aux[i] ? 'stopped' : 'returned', cat: 'exit', pid: PID, tid, ts,
+            args: { error: this.aux[i] } });
+          break;
+        case SPAN: span(this.name[i], ts, end, this.text[i]); break;
+        case FLOW: {
+          const id = ++ids;
+          events.push({ ph: 's', name: 'wake', cat: 'flow', id, pid: PID, tid: this.aux[i], ts },
+            { ph: 'f', bp: 'e', name: 'wake', cat: 'flow', id, pid: PID, tid, ts: end });
+          break;
+        }
+        default:
+      }
     }
     const t = this.now(), open = { unfinished: true };
     for (const [id, st] of this.cos) {
-      if (st.run !== null) events.push({ ph: 'X', name: 'running', cat: 'run', pid: PID, tid: id, ts: st.run, dur: t - st.run, args: open });
-      if (st.wait) {
-        events.push({ ph: 'X', name: st.wait.kind, cat: 'wait', pid: PID, tid: id, ts: st.wait.ts, dur: t - st.wait.ts,
-          args: { reason: st.wait.reason, ...open } });
-      }
+      if (st.run >= 0) events.push(slice('running', 'run', id, st.run, t, open));
+      if (st.waitTs >= 0) events.push(slice(st.waitKind, 'wait', id, st.waitTs, t, { reason: st.reason, ...open }));
     }
-    for (const s of this.spans.values()) {
-      const common = { cat: 'host', name: s.name, id: s.id, pid: PID, tid: HOST };
-      events.push({ ph: 'b', ts: s.ts, ...common }, { ph: 'e', ts: t, ...common, args: { end: 'unfinished' } });
-    }
+    for (const s of this.spans.values()) span(s.name, s.ts, t, 'unfinished');
     return { traceEvents: events, displayTimeUnit: 'ms',
       otherData: { producer: 'weft', limit: this.limit, dropped: this.dropped } };
   }
