@@ -24,8 +24,8 @@ export function traceOptions(options) {
   let want = options.trace;
   if (want === undefined && isNode && process.env.WEFT_TRACE) want = process.env.WEFT_TRACE;
   const limit = options.traceLimit ?? TRACE_LIMIT;
-  if (!(Number.isInteger(limit) && limit >= 10 && limit <= 1e8)) {
-    throw new TypeError(`weft: traceLimit is an integer from 10 to 100000000 (records kept), not ${String(limit)}`);
+  if (!(Number.isInteger(limit) && limit >= 10 && limit <= 1e7)) {
+    throw new TypeError(`weft: traceLimit is an integer from 10 to 10000000 (records kept), not ${String(limit)}`);
   }
   if (want === undefined || want === false) return null;
   if (want === true) return { file: null, limit };

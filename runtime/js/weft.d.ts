@@ -80,7 +80,7 @@ export interface LoadOptions {
    */
   trace?: boolean | string;
   /** How many trace records are kept, the last ones: an integer from 10
-   * to 100,000,000 (default 100,000). */
+   * to 10,000,000 (default 100,000). */
   traceLimit?: number;
 }
 
