@@ -232,8 +232,19 @@ export class Trace {
   /** Node: write the trace to its file. */
   async save() {
     const fs = 'node:fs/promises'; // opaque to bundlers building for the web
-    const { writeFile } = await import(/* @vite-ignore */ fs);
-    await writeFile(this.file, JSON.stringify(this.toJSON()));
+    const { open } = await import(/* @vite-ignore */ fs);
+    const { traceEvents, ...rest } = this.toJSON();
+    const file = await open(this.file, 'w');
+    try { // in pieces: a whole large trace would pass the engine's longest string
+      await file.write('{"traceEvents":[\n');
+      for (let i = 0; i < traceEvents.length; i += 10000) {
+        const piece = traceEvents.slice(i, i + 10000).map((e) => JSON.stringify(e)).join(',\n');
+        await file.write(i ? `,\n${piece}` : piece);
+      }
+      await file.write(`\n],${JSON.stringify(rest).slice(1)}\n`);
+    } finally {
+      await file.close();
+    }
   }
   /** Node, at load: the file can be written (a clear error now, not at the end). */
   async check() {
