@@ -113,9 +113,9 @@ const failure = (what, status, out, err) =>
 
 /** Run bench program NAME (a weft-cc build in `build`) with `args`; the
  * fields of the last line it printed. Fails on any status but 0. */
-export async function runWeft(build, name, args, { functions } = {}) {
+export async function runWeft(build, name, args, { functions, trace = false } = {}) {
   const out = [], err = [];
-  const program = await load(new URL(`${name}.mjs`, build), { stdout: (l) => out.push(l), stderr: (l) => err.push(l), functions });
+  const program = await load(new URL(`${name}.mjs`, build), { stdout: (l) => out.push(l), stderr: (l) => err.push(l), functions, trace });
   const what = `${name} ${args.join(' ')}`;
   let status;
   try {
@@ -124,6 +124,7 @@ export async function runWeft(build, name, args, { functions } = {}) {
     throw failure(what, `failed (${e.code ?? e.name}: ${e.message})`, out, err);
   }
   if (status !== 0) throw failure(what, `exited with status ${status}`, out, err);
+  if (trace && !program.trace().traceEvents.some((e) => e.cat === 'run')) throw failure(what, 'was traced, but its trace has no runs', out, err);
   return fields(out.at(-1));
 }
 

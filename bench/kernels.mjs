@@ -96,6 +96,30 @@ export function kernels({ quick = false, build = new URL('../build/bench/', impo
       ],
     },
     {
+      // The trace (load's `trace`, runtime/js/trace.mjs): off, each event
+      // point in the kernel is one branch on a flag (the switch's code is
+      // the same as before tracing existed); on, each switch sends two
+      // events to JS (suspend, resume), each a record kept in the ring.
+      id: 'trace-switch', title: `the trace's cost: the switch kernel (${fmt(N / 4)} yields each) with trace off and on`,
+      unit: 'ns per switch',
+      sides: [
+        { key: 'off', label: 'switch, trace off', run: weft('core', ['switch', N / 4]) },
+        { key: 'on', label: 'switch, trace on', run: weft('core', ['switch', N / 4], { trace: true }) },
+      ],
+      // In a page performance.now(), read for each event, is dearer.
+      figures: (s, _, env) => [ratio(s, 'on', 'off', { label: 'trace on ÷ off', target: atMost(env.engine === 'chromium' ? 32 : 8) })],
+    },
+    {
+      id: 'trace-pingpong', title: `the trace's cost: channel ping-pong (${fmt(P / 4)} round trips) with trace off and on`,
+      unit: 'ns per round trip',
+      sides: [
+        { key: 'off', label: 'ping-pong, trace off', run: weft('core', ['pingpong', P / 4]) },
+        { key: 'on', label: 'ping-pong, trace on', run: weft('core', ['pingpong', P / 4], { trace: true }) },
+      ],
+      // A round trip is four waits, each with its words (snprintf in C, decoded in JS), four wakes and their flows.
+      figures: (s, _, env) => [ratio(s, 'on', 'off', { label: 'trace on ÷ off', target: atMost(env.engine === 'chromium' ? 32 : 10) })],
+    },
+    {
       id: 'await', title: 'await of an already-resolved JS promise: weft_call from C',
       unit: 'ns per await', notes: noJspi,
       sides: [

@@ -1,9 +1,11 @@
 // visualizer.mjs — the demo page's script: runs build/web/demo.mjs (web/demo.c),
-// polls its weft_demo_snapshot export and renders the coroutine table, the
-// counters, the host event loop (host-probe.mjs) and the live parts of the
-// walkthrough; wires the controls to the program's other exports.
+// traced; polls its weft_demo_snapshot export and renders the timeline
+// (timeline.mjs), the coroutine table, the counters, the host event loop
+// (host-probe.mjs) and the live parts of the walkthrough; wires the
+// controls to the program's other exports.
 import { probe, onHostEvent } from './host-probe.mjs';
 import { load } from '../runtime/js/weft.mjs';
+import { drawTimeline, COLORS } from './timeline.mjs';
 
 const $ = (id) => document.getElementById(id);
 const POLL_MS = 150;
@@ -194,6 +196,7 @@ function render(snap) {
   renderHost(snap);
   renderWork(snap);
   renderWalkthrough(snap);
+  drawTimeline($('timeline'), program.trace());
 }
 
 async function poll() {
@@ -252,8 +255,9 @@ requestAnimationFrame(tick);
 
 try {
   program = await load(new URL('../build/web/demo.mjs', import.meta.url), {
-    stdout: print, stderr: (line) => print(`[stderr] ${line}`), onHostEvent,
+    stdout: print, stderr: (line) => print(`[stderr] ${line}`), onHostEvent, trace: true, traceLimit: 20000,
   });
+  $('timeline-legend').innerHTML = Object.entries(COLORS).map(([k, c]) => `<i style="--c: ${c}"></i>${k}`).join('');
   running = true;
   $('status').textContent = 'running';
   $('stop').disabled = false;

@@ -75,6 +75,11 @@ export const abi = Object.freeze({
   FD_READABLE: 1,
   FD_WRITABLE: 2,
   FD_ERROR: 4,
+  TRACE_SPAWN: 0,
+  TRACE_SUSPEND: 1,
+  TRACE_RESUME: 2,
+  TRACE_EXIT: 3,
+  TRACE_WAKE: 4,
   IOV_STRIDE: 8,
 });
 
@@ -108,6 +113,7 @@ export const imports = Object.freeze([
   "fatal",
   "stack_checked",
   "stack_limits",
+  "trace",
   "call",
   "take",
   "drop",
@@ -146,6 +152,7 @@ export const entryPoints = Object.freeze([
   "list_text",
   "fd_ready",
   "stream_install",
+  "trace",
 ]);
 
 /** The JSPI backend's own imports (abi.h WEFT_JSPI_IMPORTS): weft-cc --jspi builds only. */

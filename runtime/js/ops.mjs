@@ -40,6 +40,7 @@ export class Ops {
   start(op, value, { want = 'i', abort = null, who = 'the host', named = false } = {}) {
     const entry = new Entry(this, op, want, abort, who, named);
     this.set(op, entry);
+    this.host.tracer?.spanBegin(op, entry.label);
     let promise;
     try {
       promise = Promise.resolve(value); // a getter that throws (a hostile subclass) rejects
@@ -105,6 +106,7 @@ export class Ops {
   }
   /** weft_host_drop: C no longer waits for op. */
   drop(op) {
+    this.host.tracer?.spanEnd(op, 'dropped');
     this.remove(op)?.abort?.();
   }
   /** The program has stopped: every op is abandoned. */
@@ -112,7 +114,10 @@ export class Ops {
     const entries = this.slots.filter(Boolean);
     this.slots = [];
     this.count = 0;
-    entries.forEach((entry) => entry.abort?.());
+    entries.forEach((entry) => {
+      this.host.tracer?.spanEnd(entry.op, 'abandoned');
+      entry.abort?.();
+    });
   }
 }
 

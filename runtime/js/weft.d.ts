@@ -71,6 +71,48 @@ export interface LoadOptions {
    * weft_spawn fails with WEFT_ENOMEM. Ignored by Asyncify builds.
    */
   maxCoroutines?: number;
+  /**
+   * Record the program's life as a Chrome trace (docs/api.md, Tracing):
+   * true keeps it in memory for program.trace(); in Node, a file name
+   * writes it there when run() settles (also when the program fails).
+   * Default false; in Node, the environment variable WEFT_TRACE=FILE
+   * stands for an absent `trace`. Anything else is a TypeError.
+   */
+  trace?: boolean | string;
+  /** How many trace records are kept, the last ones: an integer from 10
+   * to 10,000,000 (default 100,000). */
+  traceLimit?: number;
+}
+
+/** One event of a trace, in Chrome's trace event format. */
+export interface TraceEvent {
+  /** 'M' metadata, 'X' a slice, 'i' an instant, 'b'/'e' an async span, 's'/'f' a flow. */
+  ph: 'M' | 'X' | 'i' | 'b' | 'e' | 's' | 'f';
+  name: string;
+  /** 'run', 'wait', 'exit', 'host', 'flow' (none on metadata). */
+  cat?: string;
+  pid: number;
+  /** The coroutine's id; 0 is the host's track. */
+  tid: number;
+  /** Microseconds since load (none on metadata). */
+  ts?: number;
+  /** 'X': its length in microseconds. */
+  dur?: number;
+  /** 'b'/'e', 's'/'f': what pairs them. */
+  id?: number;
+  /** 'f': 'e', the enclosing slice. */
+  bp?: 'e';
+  /** 'i': 't', the track. */
+  s?: 't';
+  args?: Record<string, unknown>;
+}
+
+/** What program.trace() returns, and the file `trace` writes. */
+export interface Trace {
+  traceEvents: TraceEvent[];
+  displayTimeUnit: 'ms';
+  /** limit: records kept at most; dropped: records dropped to stay within it. */
+  otherData: { producer: 'weft'; limit: number; dropped: number };
 }
 
 /** A chunk of stdin: text (UTF-8) or bytes. */
@@ -199,6 +241,8 @@ export declare class Program<E extends ExportMap<E> = UntypedExports> {
    * operations and calls in flight, requests whose timeout still runs, and
    * whether the scheduler's timer is armed. */
   stats(): { handles: number; ops: number; calls: number; fetchTimers: number; timerArmed: boolean };
+  /** The trace so far (a new object each call) when loaded with `trace`; else null. */
+  trace(): Trace | null;
   /**
    * Every coroutine, ordered by id (weft_list): its state and what it
    * waits for. [] once the program has stopped. Safe to call from a host

@@ -16,6 +16,7 @@ import { FetchHost } from './fetch.mjs';
 import { StdinHost, StreamHost, connectSocket } from './fd.mjs';
 import { Memory } from './memory.mjs';
 import { Jspi, jspiSupported, isJspiModule, missingJspi } from './jspi.mjs';
+import { Trace, traceOptions } from './trace.mjs';
 
 export { WeftError, codes };
 
@@ -92,6 +93,7 @@ class Host {
     this.mod = null;
     this.raw = null; // the instance's own exports: no Emscripten wrapper on the hot path
     this.memory = null; // its linear memory (memory.mjs)
+    this.tracer = null; // a Trace (trace.mjs) while tracing
     this.onEvent = options.onHostEvent ?? null;
     if (this.onEvent !== null && typeof this.onEvent !== 'function') throw new TypeError('weft: onHostEvent is not a function');
     this.bridge = new Bridge(this);
@@ -109,7 +111,12 @@ class Host {
     this.fired = () => {
       this.timerHandle = null;
       this.report({ type: 'timer', ms: null });
+      const t = this.tracer;
+      if (t === null) return this.enter('weft__timer_fired');
+      t.timerEnded('fired');
+      t.hostBegin('timer fired');
       this.enter('weft__timer_fired');
+      return t.hostEnd();
     };
     const { ops, handles, functions, exports } = this.bridge, f = this.fetch;
     // What runtime/js/library_weft.js forwards each weft_host_NAME import
@@ -123,6 +130,7 @@ class Host {
       write: this.write.bind(this),
       stack_checked: this.stackChecked.bind(this),
       stack_limits: this.stackLimits.bind(this),
+      trace: (ev, co, detail, text) => this.tracer?.event(ev, co, detail, text ? this.memory.string(text) : null),
       stack_overflow: this.stackOverflow.bind(this),
       call: functions.call.bind(functions),
       take: ops.take.bind(ops),
@@ -166,12 +174,21 @@ class Host {
     if (armed) clearTimeout(this.timerHandle);
     this.timerHandle = ms < 0 ? null : setTimeout(this.fired, Math.ceil(ms));
     if (ms >= 0 || armed) this.report({ type: 'timer', ms: ms < 0 ? null : Math.ceil(ms) });
+    if (this.tracer === null) return;
+    if (armed) this.tracer.timerEnded('cleared');
+    if (ms >= 0) this.tracer.timerArmed(Math.ceil(ms));
   }
   /** A host operation settled (ops.mjs): its coroutine is ready, with the
    * result if it is a number (`type`, `value`: runtime/src/host/ops.c's
    * weft__settle), and runs in the one tick queued for this checkpoint. */
   settle(op, status, type, value) {
-    this.enter('weft__settle', op, status, type, value);
+    if (this.tracer === null) {
+      this.enter('weft__settle', op, status, type, value);
+    } else {
+      this.tracer.settle(op, status);
+      this.enter('weft__settle', op, status, type, value);
+      this.tracer.hostEnd();
+    }
     this.tickSoon();
   }
   /** A descriptor the host feeds (fd.mjs) has data, room or its end: its
@@ -493,7 +510,12 @@ export async function load(moduleUrl, options = {}) {
   if (cap !== undefined && !(Number.isInteger(cap) && cap >= 1 && cap <= 0x7fffffff)) {
     throw new TypeError('weft: maxCoroutines is a positive integer');
   }
+  const tracing = traceOptions(options);
   const host = new Host(options);
+  if (tracing) {
+    host.tracer = new Trace(tracing.limit, tracing.file);
+    if (tracing.file) await host.tracer.check();
+  }
   // A weft-cc --jspi build switches coroutines on JSPI (jspi.mjs).
   host.jspi = jspi ? new Jspi(host) : null;
   let failed;
@@ -519,6 +541,10 @@ export async function load(moduleUrl, options = {}) {
         host.raw = instance.exports;
         host.memory = new Memory(host.raw);
         host.jspi?.bind(host.raw, cap);
+        if (host.tracer) {
+          if (typeof host.raw.weft__trace !== 'function') throw new Error('weft: this program cannot be traced: it was built with a weft older than tracing (no weft__trace)');
+          host.raw.weft__trace(1);
+        }
         // Builds that symbolize wasm addresses (AddressSanitizer) read the
         // binary's function offsets; library_weft.js provides this hook.
         host.offsets?.(new Uint8Array(bytes), compiled);
@@ -586,6 +612,10 @@ export class Program {
   /** Live host resources: handles, ops, calls, timers (for leak checks). */
   stats() { return this.host.stats(); }
 
+  /** The trace so far (Chrome's trace event format), when loaded with
+   * `trace`; else null. */
+  trace() { return this.host.tracer?.toJSON() ?? null; }
+
   /** Every coroutine: { id, name, state, waits, saveBytes, stackBytes },
    * ordered by id (weft_list); [] once the program has stopped. */
   list() { return this.host.list(); }
@@ -617,12 +647,31 @@ export class Program {
     }
     argv.forEach((p, i) => mem.setU32(table + 4 * i, p));
     mem.setU32(table + 4 * argv.length, 0);
-    return new Promise((resolve, reject) => {
+    const ran = new Promise((resolve, reject) => {
       this.host.done = { resolve, reject };
       this.host.watch();
       const rc = this.host.enter('weft__boot', argv.length, table);
       if (rc < 0) this.host.settleRun((d) => d.reject(new WeftError(rc, `weft: cannot start the program (${codeNames[rc]})`)));
     });
+    return this.host.tracer?.file ? this.saveTrace(ran) : ran;
+  }
+
+  /** Node: the trace goes to its file once run() settles, before it settles
+   * for the caller. A failure to write it rejects run(); if the program
+   * failed too, its error wins and the write's is printed to its stderr. */
+  async saveTrace(ran) {
+    let status;
+    try {
+      status = await ran;
+    } catch (e) {
+      await this.host.tracer.save().catch((w) => {
+        this.host.err.text(`weft: could not write the trace: ${w.message}\n`);
+        this.host.err.flush();
+      });
+      throw e;
+    }
+    await this.host.tracer.save();
+    return status;
   }
 }
 

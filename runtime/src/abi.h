@@ -51,6 +51,16 @@
 #define WEFT_ABI_FD_WRITABLE 2    /* ...a write would not wait */
 #define WEFT_ABI_FD_ERROR 4       /* ...the stream failed */
 
+/* ---- tracing (runtime/js/trace.mjs) ------------------------------------------
+ * weft_host_trace(event, co, detail, text)'s events, sent only while the
+ * host has turned tracing on (weft__trace(1)). The first four are
+ * weft_set_hook's WEFT_EV_* (runtime/src/core/sched.c checks). */
+#define WEFT_ABI_TRACE_SPAWN 0   /* co was spawned; text: its name */
+#define WEFT_ABI_TRACE_SUSPEND 1 /* co stopped running; detail: its wait kind (WEFT_WAIT_*); text: what it waits for (NULL: yield) */
+#define WEFT_ABI_TRACE_RESUME 2  /* co starts running */
+#define WEFT_ABI_TRACE_EXIT 3    /* co ended; detail: its exit error (0: it returned) */
+#define WEFT_ABI_TRACE_WAKE 4    /* co's wait ended (it is ready); detail: the coroutine that woke it, 0: none (the host, a timer) */
+
 /* ---- output ----------------------------------------------------------------- */
 #define WEFT_ABI_IOV_STRIDE 8 /* fd_write's iovec: { uint32 base; uint32 len } */
 
@@ -66,6 +76,7 @@
   XX(fatal, void, (int code, const char *msg))                                                   \
   XX(stack_checked, int, (void))                                                                 \
   XX(stack_limits, void, (void *base, void *end))                                                \
+  XX(trace, void, (int event, int co, int detail, const char *text))                             \
   XX(call, void, (int op, const char *name, const char *sig, const void *vals, int nargs))      \
   XX(take, int, (int op, void *out))                                                             \
   XX(drop, void, (int op))                                                                       \
@@ -120,7 +131,8 @@
   XX(cancel_export)                                                                              \
   XX(list_text)                                                                                  \
   XX(fd_ready)                                                                                   \
-  XX(stream_install)
+  XX(stream_install)                                                                             \
+  XX(trace)
 
 /* The JSPI backend's entry points (weft-cc --jspi builds only): a
  * coroutine's bottom frame, which the host wraps with

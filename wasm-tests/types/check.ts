@@ -1,7 +1,7 @@
 // check.ts — a strict TypeScript caller of weft-wasm's typed exports:
 // wasm-tests/types.test.mjs runs tsc --strict on it. Each @ts-expect-error
 // line must fail to type-check (tsc reports an unused one).
-import { load, type Program, type CoroutineInfo, type Value } from 'weft-wasm';
+import { load, type Program, type CoroutineInfo, type Value, type Trace } from 'weft-wasm';
 
 type Exports = {
   add_numbers: (a: number, b: number) => number;
@@ -50,4 +50,11 @@ const blocked: string[] = list.filter((c) => c.state === 'blocked').map((c) => `
 const badState: boolean = list[0].state === 'sleeping';
 program.dump();
 
-export { sum, text, maybe, viaInterface, wrong, sure, anything, notNarrowed, blocked, badState };
+// A trace: in memory, or a file in Node.
+const traced = await load('./bridge.mjs', { trace: true, traceLimit: 1000 });
+const trace: Trace | null = traced.trace();
+const runs: number = trace ? trace.traceEvents.filter((e) => e.ph === 'X' && e.cat === 'run').length : 0;
+// @ts-expect-error trace is a boolean or a file name
+await load('./bridge.mjs', { trace: 1 });
+
+export { sum, text, maybe, viaInterface, wrong, sure, anything, notNarrowed, blocked, badState, runs };

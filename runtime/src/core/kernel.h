@@ -18,7 +18,7 @@
 #include "core.h"
 
 /* The host's imports, from abi.h's one list. The kernel calls only its
- * own: timer, wake, exit, fatal, stack_checked, stack_limits. They are
+ * own: timer, wake, exit, fatal, stack_checked, stack_limits, trace. They are
  * called from the scheduler and from coroutines alike; a switch between
  * coroutines calls none (unless -sSTACK_OVERFLOW_CHECK: stack_limits). */
 WEFT_IMPORTS(WEFT_HOST_DECLARE)
@@ -83,7 +83,11 @@ typedef struct {
   weft_stats st;
   weft_hook hook;
   void *hook_ctx;
+  uint8_t watch;        /* WATCH_*: who hears of the coroutines' events */
 } weft_sched;
+
+#define WATCH_HOOK  1u /* weft_set_hook's hook */
+#define WATCH_TRACE 2u /* the host's trace (weft__trace) */
 
 extern weft_sched S;
 
@@ -94,9 +98,11 @@ void co_queue_insert_after(co_queue *q, weft_co *at, co_queue *in);
 /* End co's wait early with `value` into `into` (the run queue, or a list
  * the timer gathers due sleepers in). */
 void sched_interrupt(weft_co *co, int value, co_queue *into);
+/* A coroutine's event (abi.h's WEFT_ABI_TRACE_*): one branch while no one
+ * watches. */
 #define SCHED_EVENT(ev, co, detail) \
-  do { if (S.hook) sched_event((ev), (co), (detail)); } while (0)
-void sched_event(int ev, weft_co *co, int detail); /* call the hook, outside any coroutine */
+  do { if (__builtin_expect(S.watch, 0)) sched_event((ev), (co), (detail)); } while (0)
+void sched_event(int ev, weft_co *co, int detail); /* tell the trace, then the hook, outside any coroutine */
 /* The program cannot go on: the host rejects run() and the JS calls in
  * flight with `msg` (also printed), and every coroutine is stopped. */
 void sched_fail(int code, const char *msg);

@@ -105,7 +105,10 @@ static void leave_wait(weft_co *co) {
   co->wait_obj = NULL;
 }
 
+static weft_id finishing; /* the coroutine whose end is being told (its joiner, its owner) */
+
 static void make_ready(weft_co *co, int wake, co_queue *into) {
+  SCHED_EVENT(WEFT_ABI_TRACE_WAKE, co, S.current ? S.current->id : finishing);
   leave_wait(co);
   co->wake = wake;
   co->state = CO_READY;
@@ -199,11 +202,14 @@ static __attribute__((noinline)) void sched_finish(weft_co *co) {
   switch_release(co);
   report_clear_error(co);
   S.live--;
+  weft_id outer = finishing;
+  finishing = co->id;
   if (co->on_exit && co->on_exit(co->exit_ctx, co->id, co->exit_err, co->result)) co->flags |= CO_TAKEN;
   if (co->flags & CO_MAIN) main_finished(co);
   else if (co->joiner) sched_wake(co->joiner, 0);
   else if ((co->flags & WEFT_DETACHED) && fault_untaken(co)) fail_untaken(co);
   else if (co->flags & WEFT_DETACHED) reap(co);
+  finishing = outer;
 }
 
 static weft_id next_id(void) {
@@ -365,12 +371,34 @@ void weft_get_stats(weft_stats *out) {
 void weft_set_hook(weft_hook hook, void *ctx) {
   S.hook = hook;
   S.hook_ctx = hook ? ctx : NULL;
+  S.watch = (uint8_t)((S.watch & ~WATCH_HOOK) | (hook ? WATCH_HOOK : 0));
+}
+
+_Static_assert(WEFT_ABI_TRACE_SPAWN == WEFT_EV_SPAWN && WEFT_ABI_TRACE_SUSPEND == WEFT_EV_SUSPEND &&
+                   WEFT_ABI_TRACE_RESUME == WEFT_EV_RESUME && WEFT_ABI_TRACE_EXIT == WEFT_EV_EXIT,
+               "abi.h's trace events are weft.h's WEFT_EV_*");
+
+/* The host traces (1) or not (0): runtime/js/trace.mjs. */
+EMSCRIPTEN_KEEPALIVE void weft__trace(int on) {
+  S.watch = (uint8_t)((S.watch & ~WATCH_TRACE) | (on ? WATCH_TRACE : 0));
+}
+
+/* One event to the host's trace, with its words: a spawned coroutine's
+ * name, what a suspended one waits for. */
+static void trace_event(int ev, weft_co *co, int detail) {
+  char buf[160];
+  const char *text = NULL;
+  if (ev == WEFT_ABI_TRACE_SPAWN) text = co_name(co);
+  else if (ev == WEFT_ABI_TRACE_SUSPEND && co->wait) text = wait_describe(co, buf, sizeof buf);
+  weft_host_trace(ev, co->id, detail, text);
 }
 
 /* The hook runs in the scheduler even for a spawn made by a coroutine:
  * nothing it calls may suspend that coroutine, whose stack the scheduler
  * does not own at that point. */
 void sched_event(int ev, weft_co *co, int detail) {
+  if (S.watch & WATCH_TRACE) trace_event(ev, co, detail);
+  if (!S.hook || ev == WEFT_ABI_TRACE_WAKE) return;
   weft_co *running = S.current;
   S.current = NULL;
   S.hook(ev, co->id, detail, S.hook_ctx);
