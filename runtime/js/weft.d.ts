@@ -71,6 +71,16 @@ export interface LoadOptions {
    * weft_spawn fails with WEFT_ENOMEM. Ignored by Asyncify builds.
    */
   maxCoroutines?: number;
+  /**
+   * Which build of a program built for both backends (weft-cc --jspi
+   * --fallback, whose out.mjs names out.jspi.mjs and out.asyncify.mjs) to
+   * run: 'auto' (the default) takes JSPI where the engine has it
+   * (WebAssembly.Suspending), else Asyncify. Forcing 'jspi' where the
+   * engine lacks JSPI, or a backend a single build was not built for, is
+   * an Error; so is a half of the pair that is missing, corrupt or of the
+   * other kind. Anything else is a TypeError.
+   */
+  backend?: 'auto' | 'jspi' | 'asyncify';
 }
 
 /** A chunk of stdin: text (UTF-8) or bytes. */
@@ -151,6 +161,8 @@ export interface CoroutineInfo {
 export declare class Program<E extends ExportMap<E> = UntypedExports> {
   /** The Emscripten module (exports as `_name`, HEAP views, ...). */
   readonly module: any;
+  /** The backend that runs it: 'jspi' (weft-cc --jspi) or 'asyncify'. */
+  readonly backend: 'jspi' | 'asyncify';
   /**
    * Run main(argc, argv) (each argument is made a string; not a list:
    * TypeError). Resolves with its status when main returns, or exit()'s:

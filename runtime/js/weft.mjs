@@ -15,7 +15,8 @@ import { Bridge } from './bridge.mjs';
 import { FetchHost } from './fetch.mjs';
 import { StdinHost, StreamHost, connectSocket } from './fd.mjs';
 import { Memory } from './memory.mjs';
-import { Jspi, jspiSupported, isJspiModule, missingJspi } from './jspi.mjs';
+import { Jspi } from './jspi.mjs';
+import { resolveBuild } from './backend.mjs';
 
 export { WeftError, codes };
 
@@ -434,28 +435,17 @@ class Host {
   }
 }
 
-async function readWasm(url) {
-  if (isNode && url.protocol === 'file:') {
-    const fs = 'node:fs/promises'; // opaque to bundlers building for the web
-    const { readFile } = await import(/* @vite-ignore */ fs);
-    return readFile(url);
-  }
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`weft: cannot load ${url}: HTTP ${response.status}`);
-  return response.arrayBuffer();
-}
-
 /**
- * Load a weft program: `moduleUrl` is the ES module emcc wrote (its .wasm
- * sits beside it). Resolves to a Program whose run() starts main().
+ * Load a weft program: `moduleUrl` is the ES module weft-cc wrote (its .wasm
+ * sits beside it), or the manifest of two builds weft-cc --jspi --fallback
+ * wrote (options.backend: 'auto', 'jspi' or 'asyncify' picks; backend.mjs).
+ * Resolves to a Program whose run() starts main().
  */
 export async function load(moduleUrl, options = {}) {
   const url = new URL(moduleUrl, options.base ?? (isNode ? `file://${process.cwd()}/` : location.href));
-  const wasmUrl = new URL(url.href.replace(/\.m?js(\?.*)?$/, '.wasm'));
-  const [{ default: factory }, bytes] = await Promise.all([import(url.href), readWasm(wasmUrl)]);
-  const compiled = await WebAssembly.compile(bytes);
-  const jspi = isJspiModule(compiled);
-  if (jspi && !jspiSupported()) throw new Error(missingJspi);
+  // One build, or the one of a pair (weft-cc --jspi --fallback) this engine supports (backend.mjs).
+  const { factory, bytes, compiled, backend } = await resolveBuild(url, options.backend, isNode);
+  const jspi = backend === 'jspi';
   const cap = options.maxCoroutines;
   if (cap !== undefined && !(Number.isInteger(cap) && cap >= 1 && cap <= 0x7fffffff)) {
     throw new TypeError('weft: maxCoroutines is a positive integer');
@@ -504,6 +494,9 @@ export class Program {
     this.host = host;
     this.started = false;
   }
+
+  /** Which backend runs it: 'jspi' or 'asyncify'. */
+  get backend() { return this.host.jspi ? 'jspi' : 'asyncify'; }
 
   /** Call WEFT_EXPORT function `name` as a new coroutine; resolves with
    * what it returned (weft_return_*), rejects with a WeftError; at once if
