@@ -4,6 +4,7 @@
 // walkthrough; wires the controls to the program's other exports.
 import { probe, onHostEvent } from './host-probe.mjs';
 import { load } from '../runtime/js/weft.mjs';
+import { chosenBackend } from './backend-switch.mjs';
 
 const $ = (id) => document.getElementById(id);
 const POLL_MS = 150;
@@ -252,9 +253,10 @@ requestAnimationFrame(tick);
 
 try {
   program = await load(new URL('../build/web/demo.mjs', import.meta.url), {
-    stdout: print, stderr: (line) => print(`[stderr] ${line}`), onHostEvent,
+    stdout: print, stderr: (line) => print(`[stderr] ${line}`), onHostEvent, backend: chosenBackend(),
   });
   running = true;
+  $('backend').dataset.running = program.backend;
   $('status').textContent = 'running';
   $('stop').disabled = false;
   program.run([]).then((code) => `exited with status ${code}`, (e) => `failed: ${e.message}`).then((text) => {
