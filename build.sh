@@ -125,10 +125,10 @@ link() {
   "${WEFT_CC[@]}" "${WARN[@]}" "$src" -o "$out" "$@"
 }
 
-# The demo page's program.
+# The demo page's program, built for both backends (its page has a switch).
 build_demo() {
   for src in web/*.c; do
-    link "web/$(basename "${src%.c}").mjs" "$src"
+    link "web/$(basename "${src%.c}").mjs" "$src" --jspi --fallback
   done
   # The terminal page (web/terminal.html) runs this plain C program.
   link web/calc.mjs examples/calc.c
@@ -166,7 +166,9 @@ link_jspi adv-bridge-oom.mjs wasm-tests/adv-bridge.c -sMAXIMUM_MEMORY=64MB
 link_jspi adv-kernel-stack400.mjs wasm-tests/adv-kernel.c -sTOTAL_STACK=400KB
 # (--debug is -O0, which JSPI refuses: the stack-checked build stands in.)
 link_jspi adv-kernel-debug.mjs wasm-tests/adv-kernel.c -g -sSTACK_OVERFLOW_CHECK=2
-link_jspi ../examples/seed.mjs examples/seed.c
+for src in examples/*.c; do
+  link_jspi "../examples/$(basename "${src%.c}").mjs" "$src"
+done
 # ...and under AddressSanitizer (the runtime compiled with it, and for JSPI).
 for t in model adv-lib adv-kernel; do
   out=$OUT/jspi/tests/$t-asan.mjs
@@ -175,6 +177,8 @@ for t in model adv-lib adv-kernel; do
     "${WEFT_CC[@]}" --jspi --runtime-src -O1 -g -fsanitize=address wasm-tests/$t.c -o "$out" -sINITIAL_MEMORY=512MB
   fi
 done
+# A program built for both backends (weft-cc --jspi --fallback), for load()'s choice.
+link tests/pair.mjs wasm-tests/core.c --jspi --fallback
 # The same fault test with Emscripten's per-frame stack checks.
 link tests/faults-checked.mjs wasm-tests/faults.c -sSTACK_OVERFLOW_CHECK=2
 # ...and with a main C stack small enough for an unwind to outgrow the scratch area.
@@ -207,12 +211,17 @@ link_jspi debug-O0.mjs wasm-tests/debug.c -O0 -g
 link tests/adv-kernel-debug.mjs wasm-tests/adv-kernel.c --debug
 link tests/adv-kernel-stack400.mjs wasm-tests/adv-kernel.c -sTOTAL_STACK=400KB
 # The benchmark programs; each includes bench/bench.h, so a newer one relinks all.
-for out in "$OUT"/bench/*.mjs; do
+for out in "$OUT"/bench/*.mjs "$OUT"/jspi/bench/*.mjs; do
   [ bench/bench.h -nt "$out" ] && rm -f "$out"
 done
 for src in bench/*.c; do
   [ "$(basename "$src")" = fibers.c ] && continue
   link "bench/$(basename "${src%.c}").mjs" "$src"
+done
+# ...and on JSPI, in build/jspi/bench/, for the kernels' JSPI sides.
+for src in bench/*.c; do
+  [ "$(basename "$src")" = fibers.c ] && continue
+  link_jspi "../bench/$(basename "${src%.c}").mjs" "$src"
 done
 # plain OUTPUT SOURCE [flags...]: a baseline built with emcc alone, no weft.
 plain() {

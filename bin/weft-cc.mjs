@@ -8,10 +8,11 @@
 //
 // See `weft-cc --help` and docs/building.md.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, realpathSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as contract from '../runtime/js/contract.mjs';
+import { manifestText } from '../runtime/js/backend.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -44,6 +45,10 @@ options:
                      at most 12,000 live coroutines by default
                      (-DWEFT_JSPI_MAX_COROUTINES=N with --runtime-src, or
                      load()'s maxCoroutines option)
+  --fallback         with --jspi: build twice, out.jspi.mjs (JSPI) and
+                     out.asyncify.mjs (Asyncify), each with its .wasm, and
+                     write out.mjs naming both: load() runs the JSPI build
+                     where the engine has JSPI, else the Asyncify one
   --runtime-src      compile the runtime from runtime/src with these flags
                      instead of linking the prebuilt library (e.g. for
                      -fsanitize=address; with -g its reports name file:line,
@@ -111,7 +116,7 @@ export function runtimeSources() {
 
 /** Split argv into weft-cc's options and emcc's arguments. */
 export function parseArgs(argv) {
-  const o = { jspi: false, debug: false, suspends: [], lean: false, runtimeSrc: false, print: false, help: false,
+  const o = { jspi: false, fallback: false, debug: false, suspends: [], lean: false, runtimeSrc: false, print: false, help: false,
     out: null, lib: null, add: [], remove: [], exports: [], rest: [] };
   const list = (s) => s.replace(/^\[|\]$/g, '').split(',').map((x) => x.trim().replace(/^['"]|['"]$/g, '')).filter(Boolean);
   for (let i = 0; i < argv.length; i++) {
@@ -122,6 +127,7 @@ export function parseArgs(argv) {
     else if (a === '--ignore-indirect') o.lean = true;
     else if (a === '--runtime-src') o.runtimeSrc = true;
     else if (a === '--jspi') o.jspi = true;
+    else if (a === '--fallback') o.fallback = true;
     else if (a === '--print-flags') o.print = true;
     else if (a === '-h' || a === '--help') o.help = true;
     else if (a === '--suspends') o.suspends.push(...list(argv[++i] ?? ''));
@@ -199,16 +205,18 @@ export const weftAssertions = 'Emscripten\'s -sASSERTIONS cannot check weft prog
   'where weft switches coroutines inside wasm), so weft-cc links with -sASSERTIONS=0; --debug (-O0 -g and a ' +
   'stack check on every frame) and -fsanitize=address with --runtime-src are the checked builds (docs/building.md)';
 
+/** Print weft-cc's message for a refusal; its exit status. */
+function fail(msg) {
+  console.error(`weft-cc: ${msg}`);
+  return 2;
+}
+
 function main(argv) {
   const o = parseArgs(argv);
   if (o.help) {
     console.log(usage);
     return 0;
   }
-  const fail = (msg) => {
-    console.error(`weft-cc: ${msg}`);
-    return 2;
-  };
   if (!o.out) return fail(`no output named (-o out.mjs)\n${usage}`);
   if (!/\.m?js$/.test(o.out)) return fail(`the output must be an ES module (out.mjs), not ${o.out}; its .wasm is written beside it`);
   const emcc = process.env.EMCC || 'emcc';
@@ -239,15 +247,32 @@ function main(argv) {
     return fail('--jspi and --debug do not go together: the JSPI switch needs its bottom frames optimized ' +
       '(runtime/src/core/switch_jspi.c)');
   }
-  o.lib = prebuiltLibrary(version, process.env, o.jspi);
-  const args = emccArgs(o);
   const asked = o.rest.map(assertionsSetting).filter((v) => v !== null).pop();
   if (asked !== undefined && asked !== '0') console.error(`weft-cc: note: ${weftAssertions}`);
+  if (o.fallback && !o.jspi) return fail('--fallback goes with --jspi: weft-cc --jspi --fallback builds both backends');
+  // --fallback: the two builds beside a manifest (runtime/js/backend.mjs) that load() reads.
+  const builds = o.fallback
+    ? [false, true].map((jspi) => ({ ...o, jspi, out: o.out.replace(/(\.m?js)$/, `.${jspi ? 'jspi' : 'asyncify'}$1`) }))
+    : [o];
+  for (const b of builds) b.lib = prebuiltLibrary(version, process.env, b.jspi);
   if (o.print) {
-    console.log([emcc, ...args].map((a) => (/[\s$*]/.test(a) ? `'${a}'` : a)).join(' '));
+    for (const b of builds) console.log([emcc, ...emccArgs(b)].map((a) => (/[\s$*]/.test(a) ? `'${a}'` : a)).join(' '));
     return 0;
   }
-  const r = spawnSync(emcc, args, { stdio: ['inherit', 'inherit', 'pipe'], env, encoding: 'utf8' });
+  for (const b of builds) {
+    const status = link(b, emcc, env);
+    if (status !== 0) return status;
+  }
+  if (o.fallback) {
+    const [asyncify, jspi] = builds.map((b) => `./${basename(b.out)}`);
+    writeFileSync(o.out, manifestText(basename(o.out), { jspi, asyncify }));
+  }
+  return 0;
+}
+
+/** Run emcc for parsed options `o`; its status (2 when the program was refused). */
+function link(o, emcc, env) {
+  const r = spawnSync(emcc, emccArgs(o), { stdio: ['inherit', 'inherit', 'pipe'], env, encoding: 'utf8' });
   // Drop warnings that are noise here: main() is reached through the
   // runtime's weft__boot, the remove list names functions a given program
   // may not contain (each version words that differently), and the host

@@ -87,12 +87,12 @@ ${main}
 
 test('the tarball ships the header, the prebuilt runtime, the JS host and the wrapper, and nothing else', () => {
   const files = sh('tar', ['tzf', tarball], dir).trim().split('\n').map((f) => f.replace(/^package\//, ''));
-  for (const f of ['runtime/include/weft.h', 'build/lib/libweft.a', 'build/lib/emscripten-version', 'runtime/js/weft.mjs',
+  for (const f of ['runtime/include/weft.h', 'build/lib/libweft.a', 'build/lib/libweft-jspi.a', 'build/lib/emscripten-version', 'runtime/js/weft.mjs',
     'runtime/js/weft.d.ts', 'runtime/js/bridge.mjs', 'runtime/js/fetch.mjs', 'runtime/js/memory.mjs', 'runtime/js/library_weft.js', 'bin/weft-cc.mjs', 'package.json', 'README.md']) {
     assert.ok(files.includes(f), `${f} is in the tarball`);
   }
   for (const f of ['examples/quickstart.c', 'examples/seed.c', 'docs/api.md']) assert.ok(files.includes(f), `${f} is in the tarball`);
-  const stray = files.filter((f) => /^(wasm-tests|web|bench|tools|node_modules|\.ci)\/|^examples\/.*(?<!\.c)$|^build\/(?!lib\/(libweft\.a|emscripten-version)$)/.test(f));
+  const stray = files.filter((f) => /^(wasm-tests|web|bench|tools|node_modules|\.ci)\/|^examples\/.*(?<!\.c)$|^build\/(?!lib\/(libweft(-jspi)?\.a|emscripten-version)$)/.test(f));
   assert.deepEqual(stray, []);
 });
 

@@ -75,6 +75,21 @@ for (const where of ['page', 'worker']) {
     assert.ok(r.stdout.includes('cancelled=11999') && r.stdout.includes('again=ok'), r.stdout.join('\n'));
   });
 
+  // A program built for both backends (weft-cc --jspi --fallback): Chromium has JSPI.
+  test(`${where}: load() runs a pair's JSPI build here, or its Asyncify one when asked`, {
+    skip: backend === 'jspi' && 'the pair is in the default build folder',
+  }, async () => {
+    const r = await run('pair', ['yield-order'], where);
+    assert.equal(r.backend, 'jspi');
+    checks['yield-order'](r);
+    const forced = await page.evaluate(async ([url]) => {
+      const { load } = await import('/runtime/js/weft.mjs');
+      const p = await load(url, { backend: 'asyncify', stdout: () => {} });
+      return [p.backend, await p.run(['yield-order'])];
+    }, [`${buildPath}tests/pair.mjs`]);
+    assert.deepEqual(forced, ['asyncify', 0]);
+  });
+
   test(`${where}: the host gets turns while coroutines stay busy`, async () => {
     // MessageChannel turns in the page, counted from JS while C yields.
     const r = await run('core', ['slice'], where);

@@ -227,10 +227,11 @@ test('program.openStream: a ReadableStream and a pushing-back WritableStream as 
     },
     cancel() { cancelled = true; },
   });
-  let written = '', closed = false;
+  let written = '', closed = false, onClose;
+  const closing = new Promise((r) => { onClose = r; });
   const writable = new WritableStream({
     async write(chunk) { await new Promise((r) => setTimeout(r, 3)); written += dec.decode(chunk); },
-    close() { closed = true; },
+    close() { closed = true; onClose(); },
   }, { highWaterMark: 1 });
   const stdout = [], stderr = [];
   const program = await load(programUrl, { stdout: (l) => stdout.push(l), stderr: (l) => stderr.push(l), stdin: null });
@@ -239,7 +240,7 @@ test('program.openStream: a ReadableStream and a pushing-back WritableStream as 
   assert.throws(() => program.openStream({}), /openStream takes/);
   assert.equal(await program.run(['streams', String(fdIn), String(fdOut)]), 0, stderr.join('\n'));
   assert.deepEqual(stdout, ['lines=3 ticks>0=1']);
-  await new Promise((r) => setTimeout(r, 20));
+  await closing; // the writable closes after its queued writes, however slow they are
   assert.equal(written, 'ALPHA\nBETA\nGAMMA\n3 lines\n');
   assert.equal(closed, true, 'the writable was closed');
   assert.equal(cancelled, false, 'a readable that ended needs no cancel; its lock is released');

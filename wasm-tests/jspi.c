@@ -7,10 +7,15 @@
  *               then they are cancelled and joined, and spawning works again
  *   depth D N   N switches between two coroutines, each D frames deep
  *               (the bench's depth curve, here a correctness check)
+ *   js-spawn    main yields a few times and returns; the test calls
+ *               jspi_spawn_from_js from JS while the tick is paused (a
+ *               resumed coroutine not yet back): that coroutine is JS's,
+ *               so the end of main does not stop it
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <emscripten/emscripten.h>
 #include "weft.h"
 
 static void *sleeper(void *arg) {
@@ -76,9 +81,27 @@ static int depth(int d, int n) {
   return 0;
 }
 
+static void *lingerer(void *arg) {
+  for (int i = 0; i < 10; i++) weft_yield();
+  puts("lingerer: done");
+  return NULL;
+}
+
+/* Called from JS, outside any coroutine. */
+EMSCRIPTEN_KEEPALIVE int jspi_spawn_from_js(void) {
+  return weft_spawn(lingerer, NULL, &(weft_opts){.name = "lingerer", .flags = WEFT_DETACHED});
+}
+
+static int js_spawn(void) {
+  for (int i = 0; i < 3; i++) weft_yield();
+  puts("main: returns");
+  return 0;
+}
+
 int main(int argc, char **argv) {
   const char *what = argc > 1 ? argv[1] : "";
   if (!strcmp(what, "cap")) return cap(argc > 2 ? atoi(argv[2]) : 100);
+  if (!strcmp(what, "js-spawn")) return js_spawn();
   if (!strcmp(what, "depth")) return depth(argc > 2 ? atoi(argv[2]) : 8, argc > 3 ? atoi(argv[3]) : 1000);
   fprintf(stderr, "jspi: unknown scenario \"%s\"\n", what);
   return 2;

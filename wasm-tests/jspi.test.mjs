@@ -74,3 +74,25 @@ test('deep stacks switch: two coroutines 128 frames deep, 1,000 switches each', 
   assert.equal(r.status, 0, r.error?.message);
   assert.deepEqual(r.stdout, ['depth=128 switches=2000 results=128,128']);
 });
+
+test('a coroutine JS spawns while the tick is paused (a resumed coroutine not yet back) is JS\'s: main\'s end does not stop it',
+  { skip: needsJspi, timeout: 60000 }, async () => {
+    let spawned = 0;
+    const r = await runProgram(program('jspi'), ['js-spawn'], {
+      setup: (p) => {
+        const jspi = p.host.jspi, resume = jspi.resume.bind(jspi);
+        jspi.resume = (co) => {
+          // Queued before the resumed coroutine's own promise job: runs while the tick waits for it.
+          if (!spawned) queueMicrotask(() => { spawned = p.host.raw.jspi_spawn_from_js(); });
+          resume(co);
+        };
+      },
+    });
+    assert.equal(r.status, 0, r.error?.message);
+    assert.ok(spawned > 0, `jspi_spawn_from_js gave ${spawned}`);
+    // Main's end stopped the coroutines main's side started; the lingerer is not one: it has finished or runs on.
+    assert.ok(r.stdout.includes('lingerer: done') || r.program.list().some((c) => c.id === spawned && c.name === 'lingerer'),
+      `the lingerer outlives main: ${r.stdout.join(' | ')}`);
+    while (!r.stdout.includes('lingerer: done')) await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.deepEqual(r.stdout, ['main: returns', 'lingerer: done']);
+  });

@@ -43,7 +43,7 @@ const plain = files.filter((f) => !f.startsWith('browser'));
 // Node 26 here (Node 20 has none). The rest check the Asyncify build
 // itself (its boundary, flags, contract) or the browser.
 const jspiFiles = ['jspi', 'core', 'toolkit', 'control', 'faults', 'bridge', 'model', 'posix', 'adv-kernel', 'adv-lib',
-  'adv-bridge', 'host-events', 'trace'].map((f) => `${f}.test.mjs`);
+  'adv-bridge', 'host-events', 'trace', 'fd', 'seed-fd'].map((f) => `${f}.test.mjs`);
 const jspiRun = { node: node26, files: jspiFiles, backend: 'jspi' };
 
 /** Each toolchain: how to get its emcc, where it builds, what runs on it. */

@@ -6,6 +6,7 @@
 import { probe, onHostEvent } from './host-probe.mjs';
 import { load } from '../runtime/js/weft.mjs';
 import { drawTimeline, COLORS } from './timeline.mjs';
+import { chosenBackend } from './backend-switch.mjs';
 
 const $ = (id) => document.getElementById(id);
 const POLL_MS = 150;
@@ -256,9 +257,11 @@ requestAnimationFrame(tick);
 try {
   program = await load(new URL('../build/web/demo.mjs', import.meta.url), {
     stdout: print, stderr: (line) => print(`[stderr] ${line}`), onHostEvent, trace: true, traceLimit: 20000,
+    backend: chosenBackend(),
   });
   $('timeline-legend').innerHTML = Object.entries(COLORS).map(([k, c]) => `<i style="--c: ${c}"></i>${k}`).join('');
   running = true;
+  $('backend').dataset.running = program.backend;
   $('status').textContent = 'running';
   $('stop').disabled = false;
   program.run([]).then((code) => `exited with status ${code}`, (e) => `failed: ${e.message}`).then((text) => {

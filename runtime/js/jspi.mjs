@@ -15,9 +15,12 @@ export function isJspiModule(module) {
   return WebAssembly.Module.imports(module).some((i) => i.name === 'weft_host_co_suspend');
 }
 
-export const missingJspi = 'weft: this program was built with weft-cc --jspi: it needs JavaScript Promise Integration ' +
-  '(WebAssembly.Suspending and WebAssembly.promising: Node >= 25, Chrome and Edge >= 137, Firefox >= 153, ' +
-  'Safari >= 27), which this engine lacks; rebuild it without --jspi (Asyncify) to run it here';
+/** What JSPI is and which engines have it, for messages. */
+export const jspiNeeds = 'JavaScript Promise Integration (WebAssembly.Suspending and WebAssembly.promising: ' +
+  'Node >= 25, Chrome and Edge >= 137, Firefox >= 153, Safari >= 27), which this engine lacks';
+
+export const missingJspi = `weft: this program was built with weft-cc --jspi: it needs ${jspiNeeds}; ` +
+  'rebuild it without --jspi (Asyncify), or with --jspi --fallback (both), to run it here';
 
 /** What a dropped coroutine's engine stack unwinds with: no fault. */
 const DROPPED = Symbol('weft: coroutine dropped');

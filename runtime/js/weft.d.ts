@@ -72,6 +72,16 @@ export interface LoadOptions {
    */
   maxCoroutines?: number;
   /**
+   * Which build of a program built for both backends (weft-cc --jspi
+   * --fallback, whose out.mjs names out.jspi.mjs and out.asyncify.mjs) to
+   * run: 'auto' (the default) takes JSPI where the engine has it
+   * (WebAssembly.Suspending), else Asyncify. Forcing 'jspi' where the
+   * engine lacks JSPI, or a backend a single build was not built for, is
+   * an Error; so is a half of the pair that is missing, corrupt or of the
+   * other kind. Anything else is a TypeError.
+   */
+  backend?: 'auto' | 'jspi' | 'asyncify';
+  /**
    * Record the program's life as a Chrome trace (docs/api.md, Tracing):
    * true keeps it in memory for program.trace(); in Node, a file name
    * writes it there when run() settles (also when the program fails).
@@ -193,6 +203,8 @@ export interface CoroutineInfo {
 export declare class Program<E extends ExportMap<E> = UntypedExports> {
   /** The Emscripten module (exports as `_name`, HEAP views, ...). */
   readonly module: any;
+  /** The backend that runs it: 'jspi' (weft-cc --jspi) or 'asyncify'. */
+  readonly backend: 'jspi' | 'asyncify';
   /**
    * Run main(argc, argv) (each argument is made a string; not a list:
    * TypeError). Resolves with its status when main returns, or exit()'s:

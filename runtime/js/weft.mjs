@@ -15,7 +15,8 @@ import { Bridge } from './bridge.mjs';
 import { FetchHost } from './fetch.mjs';
 import { StdinHost, StreamHost, connectSocket } from './fd.mjs';
 import { Memory } from './memory.mjs';
-import { Jspi, jspiSupported, isJspiModule, missingJspi } from './jspi.mjs';
+import { Jspi } from './jspi.mjs';
+import { resolveBuild, readWasm, wasmOf } from './backend.mjs';
 import { Trace, traceOptions } from './trace.mjs';
 
 export { WeftError, codes };
@@ -468,18 +469,6 @@ function wasmFrames(stack) {
   return names.length ? ` in ${names.join(', called from ')}` : '';
 }
 
-/** The bytes at `url` (a file in Node, else fetched), or its text. */
-async function readWasm(url, text = false) {
-  if (isNode && url.protocol === 'file:') {
-    const fs = 'node:fs/promises'; // opaque to bundlers building for the web
-    const { readFile } = await import(/* @vite-ignore */ fs);
-    return readFile(url, text ? 'utf8' : undefined);
-  }
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`weft: cannot load ${url}: HTTP ${response.status}`);
-  return text ? response.text() : response.arrayBuffer();
-}
-
 /** Call Emscripten's module factory `start`; a module linked for Node's
  * CommonJS (Emscripten's default -sENVIRONMENT) fails in an ES module on
  * `__dirname` or `require`, which this says with the flag that fixes it. */
@@ -496,16 +485,16 @@ function mislinked(url, start) {
 }
 
 /**
- * Load a weft program: `moduleUrl` is the ES module emcc wrote (its .wasm
- * sits beside it). Resolves to a Program whose run() starts main().
+ * Load a weft program: `moduleUrl` is the ES module weft-cc wrote (its .wasm
+ * sits beside it), or the manifest of two builds weft-cc --jspi --fallback
+ * wrote (options.backend: 'auto', 'jspi' or 'asyncify' picks; backend.mjs).
+ * Resolves to a Program whose run() starts main().
  */
 export async function load(moduleUrl, options = {}) {
   const url = new URL(moduleUrl, options.base ?? (isNode ? `file://${process.cwd()}/` : location.href));
-  const wasmUrl = new URL(url.href.replace(/\.m?js(\?.*)?$/, '.wasm'));
-  const [{ default: factory }, bytes] = await Promise.all([import(url.href), readWasm(wasmUrl)]);
-  const compiled = await WebAssembly.compile(bytes);
-  const jspi = isJspiModule(compiled);
-  if (jspi && !jspiSupported()) throw new Error(missingJspi);
+  // One build, or the one of a pair (weft-cc --jspi --fallback) this engine supports (backend.mjs).
+  const { factory, bytes, compiled, backend, url: built } = await resolveBuild(url, options.backend, isNode);
+  const jspi = backend === 'jspi';
   const cap = options.maxCoroutines;
   if (cap !== undefined && !(Number.isInteger(cap) && cap >= 1 && cap <= 0x7fffffff)) {
     throw new TypeError('weft: maxCoroutines is a positive integer');
@@ -553,7 +542,7 @@ export async function load(moduleUrl, options = {}) {
       // -gsource-map builds (library_weft.js's hook): their file:line. The
       // module does not start before it has the map.
       if (host.sourceMap) {
-        readWasm(new URL(`${wasmUrl.href}.map`), true).then((json) => host.sourceMap(JSON.parse(json)), failed);
+        readWasm(new URL(`${wasmOf(built).href}.map`), isNode, true).then((json) => host.sourceMap(JSON.parse(json)), failed);
       }
       return {};
     },
@@ -568,6 +557,9 @@ export class Program {
     this.host = host;
     this.started = false;
   }
+
+  /** Which backend runs it: 'jspi' or 'asyncify'. */
+  get backend() { return this.host.jspi ? 'jspi' : 'asyncify'; }
 
   /** Call WEFT_EXPORT function `name` as a new coroutine; resolves with
    * what it returned (weft_return_*), rejects with a WeftError; at once if

@@ -35,9 +35,9 @@ async function runProgram(url, args) {
     functions: hostFunctions,
   });
   try {
-    return { status: await p.run(args), stdout, stderr, stats: p.stats() };
+    return { status: await p.run(args), stdout, stderr, stats: p.stats(), backend: p.backend };
   } catch (e) {
-    return { error: { code: e.code, message: e.message }, stdout, stderr, stats: p.stats() };
+    return { error: { code: e.code, message: e.message }, stdout, stderr, stats: p.stats(), backend: p.backend };
   }
 }
 

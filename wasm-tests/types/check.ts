@@ -40,6 +40,7 @@ const sure: string = await program.call('maybe');
 
 // Untyped, as before: any name and arguments, and a union to narrow.
 const untyped: Program = await load('./bridge.mjs');
+const chosen: 'jspi' | 'asyncify' = (await load('./pair.mjs', { backend: 'auto' })).backend;
 const anything: Value = await untyped.call('whatever', 1, 'two', null, new Uint8Array(1));
 // @ts-expect-error an untyped result needs narrowing
 const notNarrowed: number = await untyped.call('add_numbers', 1, 2);

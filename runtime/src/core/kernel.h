@@ -132,6 +132,7 @@ typedef struct { int err; const char *what; unsigned long overrun; bool into_hea
 weft_co *switch_recover(int err, const char *what, switch_fault *f);
 weft_co *switch_abandon(void);          /* after exit(): back on the scheduler's stack */
 void switch_end_tick(void);             /* the main stack's limits, before JS runs */
+bool switch_tick_paused(void);          /* JSPI: the tick waits for a resumed coroutine, and JS runs */
 
 /* sched.c, JSPI: the coroutine the paused tick waited for has suspended
  * or ended (r, why as switch_resume's): the tick goes on from there. Runs

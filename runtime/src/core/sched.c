@@ -258,9 +258,11 @@ weft_co *sched_spawn(weft_fn fn, void *arg, const weft_opts *opts, co_exit_fn ex
     return *err = WEFT_ENOMEM, NULL;
   }
   if (o.name) strncpy(co->name, o.name, sizeof co->name - 1); /* else named on demand */
-  /* Whose it is: spawned from JS (no coroutine runs, no tick: an export,
-   * a function JS called) or by one of JS's coroutines, it outlives main. */
-  if (S.current ? (S.current->flags & CO_JS_TREE) : (S.booted && !S.in_tick)) co->flags |= CO_JS_TREE;
+  /* Whose it is: spawned from JS (no coroutine runs, and no tick, or a
+   * paused one: an export, a function JS called) or by one of JS's
+   * coroutines, it outlives main. */
+  if (S.current ? (S.current->flags & CO_JS_TREE) : (S.booted && (!S.in_tick || switch_tick_paused())))
+    co->flags |= CO_JS_TREE;
   S.live++;
   S.st.spawned++;
   co->state = CO_BLOCKED; /* not yet anywhere: sched_wake queues it */

@@ -81,6 +81,8 @@ void switch_end_tick(void) {
   emscripten_stack_set_limits((void *)X.sched_base, (void *)X.sched_end);
 }
 
+bool switch_tick_paused(void) { return false; } /* an Asyncify tick runs to its end */
+
 static char *stack_lo(const weft_co *co) {
   return (co->flags & WEFT_COMPACT) ? X.shared_lo : co->stack_lo;
 }

@@ -91,6 +91,8 @@ static void limits_to_scheduler(void) {
   if (X.checked) set_limits((void *)X.sched_base, (void *)X.sched_end);
 }
 void switch_end_tick(void) { emscripten_stack_set_limits((void *)X.sched_base, (void *)X.sched_end); }
+/* Between a resume and that coroutine's return to the tick, promise jobs run JS. */
+bool switch_tick_paused(void) { return X.awaited != NULL; }
 
 static char *stack_lo(const weft_co *co) { return (co->flags & WEFT_COMPACT) ? X.shared_lo : co->stack_lo; }
 static char *stack_hi(const weft_co *co) {

@@ -1,0 +1,130 @@
+// backend.test.mjs — choosing a backend (runtime/js/backend.mjs): a program
+// built by weft-cc --jspi --fallback (build/tests/pair.mjs: wasm-tests/core.c
+// twice, beside the manifest) runs on JSPI where the engine has it and on
+// Asyncify where not (Node 26 and Node 20 here; the engine without JSPI is
+// also played in Node 26); load()'s backend option forces one, with a clear
+// error where it cannot be; a manifest whose half is missing, corrupt or of
+// the wrong kind is refused with a message naming the file.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { load } from '../runtime/js/weft.mjs';
+import { hasJspi } from '../runtime/js/jspi.mjs';
+import { buildDir } from './helpers.mjs';
+
+const pair = new URL('tests/pair.mjs', buildDir);
+const expected = [0, 1, 2].flatMap((i) => [0, 1, 2, 3].map((y) => `turn y${y} ${i}`));
+const needsJspi = !hasJspi && 'this engine has no JSPI (WebAssembly.Suspending): Node >= 25 or Chrome >= 137 runs it';
+
+/** Load `url` with load() `options`, run core.c's yield-order; its backend. */
+async function runIt(url, options = {}) {
+  const out = [];
+  const program = await load(url, { ...options, stdout: (l) => out.push(l) });
+  assert.equal(await program.run(['yield-order']), 0);
+  assert.deepEqual(out, expected);
+  return program.backend;
+}
+
+/** Run `fn` as in an engine without JSPI (Node 20), in any engine. */
+async function withoutJspi(fn) {
+  const saved = WebAssembly.Suspending;
+  delete WebAssembly.Suspending;
+  try {
+    return await fn();
+  } finally {
+    if (saved) WebAssembly.Suspending = saved;
+  }
+}
+
+test('a pair runs on JSPI where the engine has it, else on Asyncify', async () => {
+  assert.equal(await runIt(pair), hasJspi ? 'jspi' : 'asyncify');
+  assert.equal(await runIt(pair, { backend: 'auto' }), hasJspi ? 'jspi' : 'asyncify');
+  assert.equal(await withoutJspi(() => runIt(pair)), 'asyncify');
+});
+
+test('backend: \'asyncify\' forces the Asyncify build, \'jspi\' the JSPI one', async () => {
+  assert.equal(await runIt(pair, { backend: 'asyncify' }), 'asyncify');
+  if (hasJspi) assert.equal(await runIt(pair, { backend: 'jspi' }), 'jspi');
+});
+
+test('backend: \'jspi\' where the engine lacks JSPI is refused, saying what it needs and what runs instead', async () => {
+  await withoutJspi(() => assert.rejects(load(pair, { backend: 'jspi' }),
+    /^Error: weft: backend 'jspi' needs JavaScript Promise Integration \(WebAssembly\.Suspending.*Node >= 25.*\), which this engine lacks; without that option load\(\) runs the Asyncify build of .*pair\.mjs here$/));
+});
+
+test('a bad backend option, and one a single build does not have, are refused', async () => {
+  await assert.rejects(load(pair, { backend: 'wasm' }), /^TypeError: weft: backend is 'auto', 'jspi' or 'asyncify', not "wasm"$/);
+  await assert.rejects(load(pair, { backend: 1 }), /not 1$/);
+  const single = new URL('tests/core.mjs', buildDir);
+  assert.equal(await runIt(single), 'asyncify');
+  assert.equal(await runIt(single, { backend: 'asyncify' }), 'asyncify');
+  await assert.rejects(load(single, { backend: 'jspi' }),
+    /core\.mjs is a weft-cc \(Asyncify\) build only; backend 'jspi' needs a build of both \(weft-cc --jspi --fallback\)/);
+});
+
+// ---- a damaged pair: each in a copy of build/tests/pair.* ----
+let dir;
+before(() => { dir = mkdtempSync(join(tmpdir(), 'weft-pair-')); });
+after(() => rmSync(dir, { recursive: true, force: true }));
+let copies = 0;
+/** A copy of the pair in a folder of its own; `damage(folder)` changes it. */
+function copy(damage) {
+  const to = join(dir, String(copies++));
+  mkdirSync(to);
+  const from = fileURLToPath(new URL('tests/', buildDir));
+  for (const f of readdirSync(from).filter((n) => n.startsWith('pair.'))) copyFileSync(join(from, f), join(to, f));
+  damage(to);
+  return pathToFileURL(join(to, 'pair.mjs'));
+}
+
+for (const half of ['asyncify', 'jspi']) {
+  const skip = half === 'jspi' && needsJspi;
+  const wrong = (what) => new RegExp(`pair\\.mjs names .*pair\\.${half}\\.mjs as its ${half} build, which cannot be loaded: .*${what}.*; rebuild the program with weft-cc --jspi --fallback`);
+  test(`a pair whose ${half} build's .wasm is missing or corrupt, or whose .mjs is missing, is refused naming it`, { skip }, async () => {
+    const options = { backend: half };
+    await assert.rejects(load(copy((d) => unlinkSync(join(d, `pair.${half}.wasm`))), options), wrong('ENOENT'));
+    await assert.rejects(load(copy((d) => writeFileSync(join(d, `pair.${half}.wasm`), 'not wasm at all')), options), wrong('CompileError|magic'));
+    await assert.rejects(load(copy((d) => unlinkSync(join(d, `pair.${half}.mjs`))), options), wrong('Cannot find module|ERR_MODULE_NOT_FOUND'));
+    // The other half is untouched and still runs.
+    const other = half === 'jspi' ? 'asyncify' : 'jspi';
+    if (other === 'asyncify' || hasJspi) {
+      assert.equal(await runIt(copy((d) => unlinkSync(join(d, `pair.${half}.wasm`))), { backend: other }), other);
+    }
+  });
+}
+
+test('a pair whose manifest names the wrong kind of build, or is not one weft-cc wrote, is refused', async () => {
+  const swapped = copy((d) => writeFileSync(join(d, 'pair.mjs'),
+    'export const weftBackends = { jspi: "./pair.asyncify.mjs", asyncify: "./pair.jspi.mjs" };\n'));
+  await assert.rejects(load(swapped, { backend: 'asyncify' }),
+    /pair\.mjs names .*pair\.jspi\.mjs as its asyncify build, but that file is built for jspi; rebuild the program with weft-cc --jspi --fallback/);
+  const bad = copy((d) => writeFileSync(join(d, 'pair.mjs'), 'export const weftBackends = { jspi: 1 };\n'));
+  await assert.rejects(load(bad), /pair\.mjs is not a manifest weft-cc --jspi --fallback wrote: weftBackends must name a jspi and an asyncify build; rebuild it/);
+  const nested = copy((d) => writeFileSync(join(d, 'pair.mjs'),
+    'export const weftBackends = { jspi: "./pair.mjs", asyncify: "./pair.mjs" };\n'));
+  await assert.rejects(load(nested, { backend: 'asyncify' }), /is a manifest of two builds, not a build/);
+});
+
+test('the manifest refuses to be used as an Emscripten module factory', async () => {
+  const { default: factory } = await import(pair.href);
+  assert.throws(() => factory(), /pair\.mjs names two builds of a program; load it with load\(\) from weft-wasm/);
+});
+
+test('weft-cc: --fallback goes with --jspi; --print-flags shows both links', () => {
+  const cc = fileURLToPath(new URL('../bin/weft-cc.mjs', import.meta.url));
+  const weftCc = (...args) => spawnSync(process.execPath, [cc, ...args], { encoding: 'utf8', cwd: dir });
+  const alone = weftCc('--fallback', 'x.c', '-o', 'x.mjs');
+  assert.equal(alone.status, 2);
+  assert.match(alone.stderr, /^weft-cc: --fallback goes with --jspi/m);
+  const flags = weftCc('--jspi', '--fallback', 'x.c', '-o', 'x.mjs', '--print-flags');
+  assert.equal(flags.status, 0, flags.stderr);
+  const lines = flags.stdout.trim().split('\n');
+  assert.equal(lines.length, 2);
+  assert.match(lines[0], /-o x\.asyncify\.mjs .*-sASYNCIFY /);
+  assert.match(lines[1], /-DWEFT_JSPI .*-o x\.jspi\.mjs /);
+  assert.doesNotMatch(lines[1], /-sASYNCIFY/);
+});
