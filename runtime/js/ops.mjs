@@ -68,11 +68,11 @@ export class Ops {
       else if (want === 'i' && typeof v === 'boolean') type = typeTag.i;
       if (type >= 0) {
         this.remove(entry.op);
-        this.host.settle(entry.op, 0, type, type ? Number(v) : 0);
+        this.host.settle(entry.op, 0, type, type ? Number(v) : 0, this.count === 0);
         return;
       }
     }
-    this.host.settle(entry.op, entry.status, abi.SETTLE_TAKE, 0);
+    this.host.settle(entry.op, entry.status, abi.SETTLE_TAKE, 0, this.count === 1);
   }
   /** An op settled by JS itself later: returns settle(status). */
   hold(op) {

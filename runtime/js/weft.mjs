@@ -181,15 +181,21 @@ class Host {
   }
   /** A host operation settled (ops.mjs): its coroutine is ready, with the
    * result if it is a number (`type`, `value`: runtime/src/host/ops.c's
-   * weft__settle), and runs in the one tick queued for this checkpoint. */
-  settle(op, status, type, value) {
+   * weft__settle), and runs in the one tick queued for this checkpoint.
+   * `alone`: no other op is in flight, so no other settle can come in this
+   * checkpoint to share that tick: unless one is queued already, it runs
+   * now, in this promise job, rather than in a job of its own (not when
+   * tracing, whose settle slice ends before the tick it causes). */
+  settle(op, status, type, value, alone) {
     if (this.tracer === null) {
-      this.enter('weft__settle', op, status, type, value);
-    } else {
-      this.tracer.settle(op, status);
-      this.enter('weft__settle', op, status, type, value);
-      this.tracer.hostEnd();
+      const now = alone && !this.tickPending;
+      this.enter('weft__settle', op, status, type, value, now ? 1 : 0);
+      if (!now) this.tickSoon();
+      return;
     }
+    this.tracer.settle(op, status);
+    this.enter('weft__settle', op, status, type, value, 0);
+    this.tracer.hostEnd();
     this.tickSoon();
   }
   /** A descriptor the host feeds (fd.mjs) has data, room or its end: its
@@ -372,11 +378,11 @@ class Host {
   // ran (a JS exception in an import, a trap, a stack overflow) stops that
   // coroutine only; the runtime reports it and the program carries on.
   // When the outermost call returns, partial output lines go out.
-  enter(fn, a, b, c, d) { // (extra arguments are ignored by wasm)
+  enter(fn, a, b, c, d, e) { // (extra arguments are ignored by wasm)
     if (this.stopped) return undefined;
     this.depth++;
     try {
-      return this.raw[fn](a, b, c, d);
+      return this.raw[fn](a, b, c, d, e);
     } catch (e) {
       return this.caught(e);
     } finally {

@@ -76,6 +76,8 @@ typedef struct {
   bool failed;          /* the program cannot go on (deadlock, stall, a fault nobody
                            took, exit()): everything is stopped and the tick idles */
   int main_status;
+  int main_argc;        /* main's arguments, from weft__boot */
+  char **main_argv;
   uint32_t live;        /* spawned and not finished */
   uint32_t forever;     /* sleepers with no deadline at all (not in the timer heap) */
   uint32_t external;    /* coroutines in an external wait (core.h) */
@@ -90,6 +92,22 @@ typedef struct {
 #define WATCH_TRACE 2u /* the host's trace (weft__trace) */
 
 extern weft_sched S;
+
+/* The program's main, under whichever name its compiler gave it: clang
+ * before 19 keeps `main`; later ones name main(argc, argv)
+ * `__main_argc_argv` and main(void) `__main_void`. Weak: a program may have
+ * none (it then serves only WEFT_EXPORT calls). */
+int weft__main_plain(int argc, char **argv) __asm__("main") __attribute__((weak));
+int weft__main_args(int argc, char **argv) __asm__("__main_argc_argv") __attribute__((weak));
+int weft__main_void(void) __asm__("__main_void") __attribute__((weak));
+/* Call main(argc, argv). Inlined into the Asyncify switch's bottom frame
+ * for main's coroutine (CO_MAIN), so that no trampoline frame of its own
+ * is unwound and rewound each time main suspends. */
+static inline __attribute__((always_inline)) int sched_main_call(void) {
+  return weft__main_args   ? weft__main_args(S.main_argc, S.main_argv)
+         : weft__main_void ? weft__main_void()
+                           : weft__main_plain(S.main_argc, S.main_argv);
+}
 
 /* sched.c */
 /* Move all of `in` (which ends empty) into `q` right after `at`, or in

@@ -749,32 +749,22 @@ EMSCRIPTEN_KEEPALIVE void weft__halt(void) {
 
 /* ---- main as a coroutine ----------------------------------------------- */
 
-/* The program's main, under whichever name its compiler gave it: clang
- * before 19 keeps `main`; later ones name main(argc, argv)
- * `__main_argc_argv` and main(void) `__main_void`. Weak: a program may have
- * none (it then serves only WEFT_EXPORT calls). */
-int weft__main_plain(int argc, char **argv) __asm__("main") __attribute__((weak));
-int weft__main_args(int argc, char **argv) __asm__("__main_argc_argv") __attribute__((weak));
-int weft__main_void(void) __asm__("__main_void") __attribute__((weak));
-static int main_argc;
-static char **main_argv;
-
+/* main's coroutine runs main() through sched_main_call (kernel.h); its
+ * function is this for the JSPI switch, while the Asyncify switch calls
+ * sched_main_call from its own bottom frame. */
 static bool have_main(void) { return weft__main_args || weft__main_void || weft__main_plain; }
 
 static void *main_entry(void *unused) {
   (void)unused;
-  int rc = weft__main_args   ? weft__main_args(main_argc, main_argv)
-           : weft__main_void ? weft__main_void()
-                             : weft__main_plain(main_argc, main_argv);
-  return (void *)(intptr_t)rc;
+  return (void *)(intptr_t)sched_main_call();
 }
 
 /* Start the program: main(argc, argv) becomes coroutine #1. */
 EMSCRIPTEN_KEEPALIVE int weft__boot(int argc, char **argv) {
   if (S.booted) return WEFT_EINVAL;
   if (!have_main()) return WEFT_ESRCH;
-  main_argc = argc;
-  main_argv = argv;
+  S.main_argc = argc;
+  S.main_argv = argv;
   S.in_tick = true; /* no wake request: we run the tick ourselves */
   int err;
   weft_co *co =

@@ -140,9 +140,10 @@ size_t switch_held_bytes(const weft_co *co) {
 /* The bottom frame of every coroutine. Binaryen's inliner may fold it into
  * the (uninstrumented) scheduler; that is harmless, since the frames below
  * rewind through the plain indirect call, as long as the value an unwinding
- * call returns is not taken for the result. */
+ * call returns is not taken for the result. main's coroutine calls main()
+ * from here directly: no trampoline frame between. */
 static __attribute__((noinline)) void co_entry(weft_co *co) {
-  void *result = co->fn(co->arg);
+  void *result = (co->flags & CO_MAIN) ? (void *)(intptr_t)sched_main_call() : co->fn(co->arg);
   if (!X.unwinding) co->result = result;
 }
 

@@ -84,8 +84,9 @@ void host_op_describe(int op, const char *what) { ops[op - 1].what = what; }
  * WEFT_ABI_TYPE_* (0: none) and `value` the number, so that the coroutine
  * takes it without calling back into JS; WEFT_ABI_SETTLE_TAKE says the
  * result waits in the host. The host follows its settles with one tick in
- * the same microtask checkpoint. */
-EMSCRIPTEN_KEEPALIVE void weft__settle(int op, int status, int type, double value) {
+ * the same microtask checkpoint; `tick`: that tick is now, in this call
+ * (a settle no other can share it with: one crossing instead of two). */
+static void settle(int op, int status, int type, double value) {
   if (op < 1 || op > nops || !ops[op - 1].co) return;
   op_slot *slot = &ops[op - 1];
   weft_co *co = slot->co;
@@ -97,6 +98,11 @@ EMSCRIPTEN_KEEPALIVE void weft__settle(int op, int status, int type, double valu
     else if (type == WEFT_ABI_TYPE_DOUBLE) slot->value.u.d = value;
   }
   sched_wake_by_host(co, status > 0 ? WEFT_EJS : status);
+}
+
+EMSCRIPTEN_KEEPALIVE void weft__settle(int op, int status, int type, double value, int tick) {
+  settle(op, status, type, value);
+  if (tick) weft__tick();
 }
 
 /* Take a finished op's result (the coroutine runs again), give its id back

@@ -52,6 +52,14 @@ struct weft_chan {
   wait_queue sendq, recvq;
 };
 
+/* An element's copy: the common small sizes inline (a word or two),
+ * others through memcpy. */
+static inline void copy_elem(void *dst, const void *src, size_t n) {
+  if (n == 8) memcpy(dst, src, 8);
+  else if (n == 4) memcpy(dst, src, 4);
+  else memcpy(dst, src, n);
+}
+
 static void wq_push(wait_queue *q, waiter *w) {
   w->next = NULL;
   w->prev = q->tail;
@@ -180,10 +188,10 @@ static int try_case(weft_case *c) {
     }
     if (ch->recvq.head) { /* hand over to a waiting receiver */
       waiter *w = ch->recvq.head;
-      memcpy(w->buf, c->val, ch->elem);
+      copy_elem(w->buf, c->val, ch->elem);
       fire(w, 0);
     } else if (ch->count < ch->cap) {
-      memcpy(ch->ring + ((ch->head + ch->count) % ch->cap) * ch->elem, c->val, ch->elem);
+      copy_elem(ch->ring + ((ch->head + ch->count) % ch->cap) * ch->elem, c->val, ch->elem);
       ch->count++;
     } else {
       return 0;
@@ -192,18 +200,18 @@ static int try_case(weft_case *c) {
     return 1;
   }
   if (ch->count) {
-    memcpy(c->val, ch->ring + ch->head * ch->elem, ch->elem);
+    copy_elem(c->val, ch->ring + ch->head * ch->elem, ch->elem);
     ch->head = (ch->head + 1) % ch->cap;
     ch->count--;
     if (ch->sendq.head) { /* a blocked sender's element takes the free place */
       waiter *w = ch->sendq.head;
-      memcpy(ch->ring + ((ch->head + ch->count) % ch->cap) * ch->elem, w->buf, ch->elem);
+      copy_elem(ch->ring + ((ch->head + ch->count) % ch->cap) * ch->elem, w->buf, ch->elem);
       ch->count++;
       fire(w, 0);
     }
   } else if (ch->sendq.head) { /* rendezvous with a waiting sender */
     waiter *w = ch->sendq.head;
-    memcpy(c->val, w->buf, ch->elem);
+    copy_elem(c->val, w->buf, ch->elem);
     fire(w, 0);
   } else if (ch->closed) {
     c->result = WEFT_ECLOSED;
@@ -229,7 +237,7 @@ static __attribute__((noinline)) int select_done(weft_case *cases, wait_block *b
   if (fired >= 0) { /* else cancelled or timed out: already unlinked */
     waiter *w = &b->w[fired];
     cases[fired].result = w->result;
-    if (!w->is_send && w->result == 0) memcpy(cases[fired].val, w->buf, w->elem);
+    if (!w->is_send && w->result == 0) copy_elem(cases[fired].val, w->buf, w->elem);
   }
   block_put(b);
   return fired;
@@ -261,7 +269,7 @@ static __attribute__((noinline)) wait_block *link_cases(weft_case *cases, int n)
     slots += slot_size(&cases[i]);
     if (!w->ch) continue;
     w->elem = w->ch->elem;
-    if (w->is_send) memcpy(w->buf, cases[i].val, w->elem);
+    if (w->is_send) copy_elem(w->buf, cases[i].val, w->elem);
     wq_push(w->is_send ? &w->ch->sendq : &w->ch->recvq, w);
   }
   return b;
