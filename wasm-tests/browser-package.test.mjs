@@ -125,6 +125,32 @@ test('(a) the installed package is weft-wasm, and a -O0 -sASSERTIONS=1 build fro
   assert.deepEqual(buildAndRun('hello-checked', ['--debug']), [...expectedLines, 'exit 0']);
 });
 
+test('(a) a traced run from the installed package writes a Chrome trace', () => {
+  sh(join(app, 'node_modules/.bin/weft-cc'), ['hello.c', '-o', 'hello-traced.mjs'], app);
+  writeFileSync(join(app, 'traced.mjs'), `import { run } from 'weft-wasm';
+console.log('exit', await run('./hello-traced.mjs', { trace: 'trace.json' }));
+`);
+  const out = sh(process.execPath, ['traced.mjs'], app).trim().split('\n');
+  assert.deepEqual(out, [...expectedLines, 'exit 0']);
+  const { traceEvents } = JSON.parse(readFileSync(join(app, 'trace.json'), 'utf8'));
+  const names = traceEvents.filter((e) => e.ph === 'M' && e.name === 'thread_name').map((e) => e.args.name);
+  assert.ok(names.includes('#1 main'), `main's track: ${names}`);
+  for (const id of [2, 3]) assert.ok(names.some((t) => t.startsWith(`#${id} `)), `worker #${id}'s track: ${names}`);
+  assert.ok(traceEvents.some((e) => e.cat === 'wait' && e.name === 'sleep'), 'the workers\' sleeps are waits');
+  assert.ok(traceEvents.some((e) => e.cat === 'wait' && e.name === 'join'), 'main\'s joins are waits');
+});
+
+test('(a) a program built for both backends from the installed package runs on the one this Node has', () => {
+  sh(join(app, 'node_modules/.bin/weft-cc'), ['hello.c', '-o', 'pair.mjs', '--jspi', '--fallback'], app);
+  writeFileSync(join(app, 'pair-run.mjs'), `import { load } from 'weft-wasm';
+const program = await load('./pair.mjs');
+console.log('exit', await program.run(), program.backend);
+`);
+  const out = sh(process.execPath, ['pair-run.mjs'], app).trim().split('\n');
+  const backend = typeof WebAssembly.Suspending === 'function' ? 'jspi' : 'asyncify';
+  assert.deepEqual(out, [...expectedLines, `exit 0 ${backend}`]);
+});
+
 test('(a) the package types resolve through its exports map and check a TypeScript caller', () => {
   writeFileSync(join(app, 'check.ts'), `import { load, run, codes, WeftError, type Program } from 'weft-wasm';
 const program: Program = await load('./hello.mjs', { stdout: (line: string) => console.log(line) });
