@@ -1072,6 +1072,16 @@ static int scenario(const char *t, int argc, char **argv) {
     weft_gen_free(g);
     return 0;
   }
+  if (!strcmp(t, "fault-generator-untaken")) { /* it faulted, but the consumer lets go without taking it */
+    weft_gen *g = weft_gen_new(yield_one_then_trap, NULL, sizeof(int));
+    int v = 0;
+    printf("next = %s (%d)\n", weft_strerror(weft_gen_next(g, &v)), v);
+    weft_sleep(10); /* the producer runs on, and traps */
+    weft_gen_free(g);
+    weft_sleep(60000);
+    printf("main woke\n");
+    return 0;
+  }
   if (!strcmp(t, "fault-generator-orphaned")) { /* let go of: no one takes it */
     weft_gen *g = weft_gen_new(trap_when_cancelled, NULL, sizeof(int));
     int v = 0;

@@ -143,6 +143,14 @@ test('a generator\'s consumer takes its producer\'s fault, once, then the end', 
   assertNoLeaks(r.program);
 });
 
+test('a producer\'s fault the consumer let go of without taking fails run()', T, async () => {
+  const r = await runCase(['fault-generator-untaken']);
+  assert.equal(r.error?.code, 'WEFT_EHOST', r.stderr.join('\n'));
+  assert.match(r.error.message, /"generator" was stopped: .*nothing took its failure/);
+  assert.deepEqual(r.stdout, ['next = success (1)']);
+  assertNoLeaks(r.program);
+});
+
 test('a fault in a producer whose consumer let go fails run(): no one took it', T, async () => {
   const r = await runCase(['fault-generator-orphaned']);
   assert.equal(r.error?.code, 'WEFT_EHOST', r.stderr.join('\n'));
