@@ -544,11 +544,15 @@ export async function load(moduleUrl, options = {}) {
         // binary's function offsets; library_weft.js provides this hook.
         host.offsets?.(new Uint8Array(bytes), compiled);
         receive(instance, compiled);
-      }, failed);
+      }).catch(failed); // (what the callback throws too: load() rejects, it does not hang)
       // -gsource-map builds (library_weft.js's hook): their file:line. The
-      // module does not start before it has the map.
+      // module does not start before it has the map; one it cannot read or
+      // take rejects load().
       if (host.sourceMap) {
-        readWasm(new URL(`${wasmOf(built).href}.map`), isNode, true).then((json) => host.sourceMap(JSON.parse(json)), failed);
+        const map = new URL(`${wasmOf(built).href}.map`);
+        readWasm(map, isNode, true).then((json) => host.sourceMap(JSON.parse(json))).catch((e) => {
+          failed(new Error(`weft: bad source map ${map.href}: ${e?.message ?? e}`, { cause: e }));
+        });
       }
       return {};
     },
