@@ -131,3 +131,32 @@ test('a -g AddressSanitizer build whose source map is bad fails to load, saying 
   await assert.rejects(bounded(load(url, { stdout: () => {}, stderr: () => {} }), 'load()'),
     /^Error: weft: bad source map file:\/\/\S*adv-kernel-asan\.wasm\.map: .*ENOENT/);
 });
+
+test('a program built with a weft whose weft__settle takes no tick still runs a lone await', {
+  skip: backend === 'jspi' && 'the Asyncify build of trace.c',
+}, async () => {
+  // Such a program's weft__settle has four parameters and readies the coroutine without a tick, as
+  // today's does when passed tick 0: the host must queue the tick itself.
+  const instantiate = WebAssembly.instantiate;
+  let arity;
+  WebAssembly.instantiate = async (...args) => {
+    const { exports } = await instantiate(...args);
+    const settle = exports.weft__settle;
+    arity = settle.length;
+    return { exports: { ...exports, weft__settle: (op, status, type, value) => settle(op, status, type, value, 0) } };
+  };
+  let program;
+  try {
+    program = await load(new URL('tests/trace.mjs', buildDir), { stdout: () => {}, stderr: () => {},
+      // The caller's promise settles after main's sleep: a lone op, nothing else to tick.
+      functions: { later: () => new Promise((r) => setTimeout(() => r(7), 40)) } });
+  } finally {
+    WebAssembly.instantiate = instantiate;
+  }
+  assert.equal(arity, 5, 'this weft\'s weft__settle takes tick');
+  assert.equal(await bounded(program.run(['known']), 'run()'), 0);
+  assert.equal(program.host.settleTicks, false);
+  // This weft's own program: the direct tick.
+  const own = await load(new URL('tests/trace.mjs', buildDir), { stdout: () => {}, stderr: () => {} });
+  assert.equal(own.host.settleTicks, true);
+});

@@ -95,6 +95,7 @@ class Host {
     this.raw = null; // the instance's own exports: no Emscripten wrapper on the hot path
     this.memory = null; // its linear memory (memory.mjs)
     this.tracer = null; // a Trace (trace.mjs) while tracing
+    this.settleTicks = false; // the program's weft__settle takes `tick` (a weft older than that ignores it)
     this.onEvent = options.onHostEvent ?? null;
     if (this.onEvent !== null && typeof this.onEvent !== 'function') throw new TypeError('weft: onHostEvent is not a function');
     this.bridge = new Bridge(this);
@@ -185,10 +186,11 @@ class Host {
    * `alone`: no other op is in flight, so no other settle can come in this
    * checkpoint to share that tick: unless one is queued already, it runs
    * now, in this promise job, rather than in a job of its own (not when
-   * tracing, whose settle slice ends before the tick it causes). */
+   * tracing, whose settle slice ends before the tick it causes; nor for a
+   * program built with a weft whose weft__settle has no `tick`). */
   settle(op, status, type, value, alone) {
     if (this.tracer === null) {
-      const now = alone && !this.tickPending;
+      const now = alone && this.settleTicks && !this.tickPending;
       this.enter('weft__settle', op, status, type, value, now ? 1 : 0);
       if (!now) this.tickSoon();
       return;
@@ -534,6 +536,9 @@ export async function load(moduleUrl, options = {}) {
       host.jspi?.wrapImports(imports.env);
       WebAssembly.instantiate(compiled, imports).then((instance) => {
         host.raw = instance.exports;
+        // A program linked with a weft older than the direct tick has a
+        // four-parameter weft__settle (a wasm function's length is its arity).
+        host.settleTicks = host.raw.weft__settle.length >= 5;
         host.memory = new Memory(host.raw);
         host.jspi?.bind(host.raw, cap);
         if (host.tracer) {
