@@ -225,3 +225,35 @@ test('weft-cc --fallback whose second link fails leaves no manifest and no half 
   assert.match(r.stderr, /the jspi link fails/);
   assert.deepEqual(files.filter((f) => existsSync(join(at, f))), []);
 });
+
+// ---- one copy of each: the backend names, JSPI detection, the .m?js rewrite ----
+
+test('the demo\'s backend switch and weft-cc use the runtime\'s backend names, JSPI detection and file-name rewrite', async () => {
+  const text = (p) => readFileSync(new URL(p, import.meta.url), 'utf8');
+  const sw = text('../web/backend-switch.mjs');
+  assert.match(sw, /import \{ backends \} from '\.\.\/runtime\/js\/backend\.mjs'/);
+  assert.match(sw, /import \{ jspiSupported \} from '\.\.\/runtime\/js\/jspi\.mjs'/);
+  assert.doesNotMatch(sw, /WebAssembly\.Suspending|'asyncify', 'jspi'|'jspi', 'asyncify'/);
+  assert.doesNotMatch(text('../bin/weft-cc.mjs'), /m\?js/); // backend.mjs's jsEnding and jsSibling
+  // ...and the switch works: ?backend= picks, the JSPI choice is off where the engine lacks it.
+  const { chosenBackend } = await import('../web/backend-switch.mjs');
+  const option = { disabled: false, textContent: 'JSPI' };
+  const select = { value: '', querySelector: () => option, addEventListener() {} };
+  const note = { hidden: true };
+  globalThis.document = { getElementById: (id) => ({ backend: select, 'backend-note': note })[id] };
+  try {
+    for (const [search, want] of [['?backend=jspi', 'jspi'], ['?backend=asyncify', 'asyncify'], ['?backend=x', 'asyncify'], ['', 'asyncify']]) {
+      globalThis.location = { search, href: `https://example.com/${search}` };
+      assert.equal(chosenBackend(), want);
+      assert.equal(select.value, want);
+      assert.equal(note.hidden, want !== 'jspi');
+    }
+    assert.equal(option.disabled, !hasJspi);
+    option.disabled = false;
+    await withoutJspi(() => chosenBackend());
+    assert.equal(option.disabled, true);
+  } finally {
+    delete globalThis.document;
+    delete globalThis.location;
+  }
+});
