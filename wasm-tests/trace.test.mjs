@@ -4,7 +4,8 @@
 // kind with their reasons, host operations as paired async spans, every
 // flow's start matched by its end); it is written when the program fails
 // too; off, there is no trace and no file; bad option values are refused;
-// the records kept stay within the bound.
+// the records kept stay within the bound; long names are cut, and a
+// large trace is written whole.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -13,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildDir } from './helpers.mjs';
 import { load, run } from '../runtime/js/weft.mjs';
+import { Trace, NAME_MAX } from '../runtime/js/trace.mjs';
 
 const program = new URL('tests/trace.mjs', buildDir);
 const dir = mkdtempSync(join(tmpdir(), 'weft-trace-'));
@@ -164,4 +166,30 @@ test('trace: true keeps the trace in memory: program.trace() while it runs and a
   assert.ok(early.traceEvents.some((e) => e.name === 'thread_name' && e.args.name === '#1 main'));
   assert.equal(await ran, 0);
   checkStructure(p.trace());
+});
+
+test('long names and reasons are cut; a trace of many long-named spans is written whole', async () => {
+  // A fetch of a 60 KB data: URL, 6,000 times: names of 60 KB each would make pieces of the file longer
+  // than the engine's longest string.
+  const url = `data:text/plain,${'x'.repeat(60000)}`;
+  const file = join(dir, 'long.json');
+  const t = new Trace(20000, file);
+  for (let op = 1; op <= 6000; op++) {
+    t.spanBegin(op, `fetch ${url}`);
+    t.settle(op, 200);
+    t.hostEnd();
+  }
+  t.event(0, 1, 0, `co ${'n'.repeat(1000)}`); // a spawn (WEFT_ABI_TRACE_SPAWN) with a long name
+  await t.save();
+  const j = JSON.parse(readFileSync(file, 'utf8'));
+  const spans = byPh(j, 'b'), settles = byPh(j, 'X').filter((e) => e.name.startsWith('settle: '));
+  assert.equal(spans.length, 6000);
+  assert.equal(settles.length, 6000);
+  for (const e of [...spans, ...settles]) {
+    assert.ok(e.name.length <= NAME_MAX && e.name.endsWith('…'), e.name);
+  }
+  assert.ok(spans[0].name.startsWith('fetch data:text/plain,xxxx'));
+  assert.ok(settles[0].name.startsWith('settle: fetch data:text/plain,xxxx'));
+  const co = byPh(j, 'M').find((e) => e.tid === 1 && e.name === 'thread_name');
+  assert.ok(co.args.name.length <= NAME_MAX + 4 && co.args.name.startsWith('#1 co nnn'), co.args.name);
 });
