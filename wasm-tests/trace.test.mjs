@@ -5,7 +5,7 @@
 // flow's start matched by its end); it is written when the program fails
 // too; off, there is no trace and no file; bad option values are refused;
 // the records kept stay within the bound; long names are cut, and a
-// large trace is written whole.
+// large trace is written whole; each load() WEFT_TRACE traces has its own file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildDir } from './helpers.mjs';
 import { load, run } from '../runtime/js/weft.mjs';
-import { Trace, NAME_MAX } from '../runtime/js/trace.mjs';
+import { Trace, NAME_MAX, envTraceFile } from '../runtime/js/trace.mjs';
 
 const program = new URL('tests/trace.mjs', buildDir);
 const dir = mkdtempSync(join(tmpdir(), 'weft-trace-'));
@@ -192,4 +192,29 @@ test('long names and reasons are cut; a trace of many long-named spans is writte
   assert.ok(settles[0].name.startsWith('settle: fetch data:text/plain,xxxx'));
   const co = byPh(j, 'M').find((e) => e.tid === 1 && e.name === 'thread_name');
   assert.ok(co.args.name.length <= NAME_MAX + 4 && co.args.name.startsWith('#1 co nnn'), co.args.name);
+});
+
+test('WEFT_TRACE=FILE gives each load() in the process its own file: FILE, then FILE-2, FILE-3', async () => {
+  assert.equal(envTraceFile('t.json', 1), 't.json');
+  assert.equal(envTraceFile('t.json', 2), 't-2.json');
+  assert.equal(envTraceFile('out/t', 3), 'out/t-3');
+  assert.equal(envTraceFile('a.d/t', 2), 'a.d/t-2');
+  const file = join(dir, 'two.json');
+  // Two programs at once in one process, then a third after them.
+  const script = `import { run } from ${JSON.stringify(new URL('../runtime/js/weft.mjs', import.meta.url).href)};
+    const p = ${JSON.stringify(new URL('tests/trace.mjs', buildDir).href)}, o = { stdout: () => {} };
+    const all = await Promise.all([run(p, { ...o, args: ['many', '300'] }), run(p, { ...o, args: ['many', '200'] })]);
+    all.push(await run(p, { ...o, args: ['many', '100'] }));
+    process.exitCode = all.reduce((a, b) => a + b);`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, WEFT_TRACE: file }, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const yields = [];
+  for (const f of [file, join(dir, 'two-2.json'), join(dir, 'two-3.json')]) {
+    const t = JSON.parse(readFileSync(f, 'utf8'));
+    checkStructure(t);
+    const spinner = byPh(t, 'M').filter((e) => e.name === 'thread_name' && e.args.name.endsWith(' spinner'));
+    assert.equal(spinner.length, 1, `${f}: one program's trace`);
+    yields.push(byPh(t, 'X').filter((e) => e.tid === spinner[0].tid && e.name === 'yield').length);
+  }
+  assert.deepEqual(yields, [300, 200, 100]);
 });

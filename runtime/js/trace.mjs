@@ -26,16 +26,27 @@ export const clip = (s) => (typeof s === 'string' && s.length > NAME_MAX ? `${s.
 const FS = 'node:fs/promises';
 const fsp = () => import(/* @vite-ignore */ FS);
 
+let envLoads = 0; // the loads so far that WEFT_TRACE traced
+
+/** The file the nth load() traced by WEFT_TRACE=FILE writes: FILE for the
+ * first, then FILE with -2, -3, ... before its extension (trace.json,
+ * trace-2.json), so that two programs in one process never share one. */
+export function envTraceFile(file, n) {
+  return n <= 1 ? file : file.replace(/(\.[^./\\]+)?$/, (ext) => `-${n}${ext}`);
+}
+
 /** The trace options of load(): null (off), or { file, limit }. Throws a
  * TypeError naming the bad value. In Node, WEFT_TRACE=file stands for an
- * absent `trace`. */
+ * absent `trace` (envTraceFile: each load() in the process its own file). */
 export function traceOptions(options) {
   let want = options.trace;
-  if (want === undefined && isNode && process.env.WEFT_TRACE) want = process.env.WEFT_TRACE;
+  const fromEnv = want === undefined && isNode && !!process.env.WEFT_TRACE;
+  if (fromEnv) want = process.env.WEFT_TRACE;
   const limit = options.traceLimit ?? TRACE_LIMIT;
   if (!(Number.isInteger(limit) && limit >= 10 && limit <= 1e7)) {
     throw new TypeError(`weft: traceLimit is an integer from 10 to 10000000 (records kept), not ${String(limit)}`);
   }
+  if (fromEnv) return { file: envTraceFile(want, ++envLoads), limit };
   if (want === undefined || want === false) return null;
   if (want === true) return { file: null, limit };
   if (typeof want === 'string' && want !== '' && isNode) return { file: want, limit };

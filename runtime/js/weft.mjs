@@ -500,6 +500,7 @@ function mislinked(url, start) {
  */
 export async function load(moduleUrl, options = {}) {
   const url = new URL(moduleUrl, options.base ?? (isNode ? `file://${process.cwd()}/` : location.href));
+  const tracing = traceOptions(options); // (before any wait: WEFT_TRACE's files are numbered in call order)
   // One build, or the one of a pair (weft-cc --jspi --fallback) this engine supports (backend.mjs).
   const { factory, bytes, compiled, backend, url: built } = await resolveBuild(url, options.backend, isNode);
   const jspi = backend === 'jspi';
@@ -507,7 +508,6 @@ export async function load(moduleUrl, options = {}) {
   if (cap !== undefined && !(Number.isInteger(cap) && cap >= 1 && cap <= 0x7fffffff)) {
     throw new TypeError('weft: maxCoroutines is a positive integer');
   }
-  const tracing = traceOptions(options);
   const host = new Host(options);
   if (tracing) {
     host.tracer = new Trace(tracing.limit, tracing.file);
