@@ -16,7 +16,7 @@ import { FetchHost } from './fetch.mjs';
 import { StdinHost, StreamHost, connectSocket } from './fd.mjs';
 import { Memory } from './memory.mjs';
 import { Jspi } from './jspi.mjs';
-import { resolveBuild, readWasm, wasmOf } from './backend.mjs';
+import { resolveBuild, readWasm, sourceMapOf } from './backend.mjs';
 import { Trace, traceOptions } from './trace.mjs';
 
 export { WeftError, codes };
@@ -554,7 +554,7 @@ export async function load(moduleUrl, options = {}) {
       // module does not start before it has the map; one it cannot read or
       // take rejects load().
       if (host.sourceMap) {
-        const map = new URL(`${wasmOf(built).href}.map`);
+        const map = sourceMapOf(built);
         readWasm(map, isNode, true).then((json) => host.sourceMap(JSON.parse(json))).catch((e) => {
           failed(new Error(`weft: bad source map ${map.href}: ${e?.message ?? e}`, { cause: e }));
         });
