@@ -12,7 +12,7 @@ import { existsSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileS
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as contract from '../runtime/js/contract.mjs';
-import { manifestText } from '../runtime/js/backend.mjs';
+import { jsEnding, jsSibling, manifestText, pairFiles, pairNames } from '../runtime/js/backend.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -218,7 +218,7 @@ function main(argv) {
     return 0;
   }
   if (!o.out) return fail(`no output named (-o out.mjs)\n${usage}`);
-  if (!/\.m?js$/.test(o.out)) return fail(`the output must be an ES module (out.mjs), not ${o.out}; its .wasm is written beside it`);
+  if (!jsEnding.test(o.out)) return fail(`the output must be an ES module (out.mjs), not ${o.out}; its .wasm is written beside it`);
   const emcc = process.env.EMCC || 'emcc';
   // Debian's emcc runs its JS optimizer with a module (acorn) it ships
   // outside any node's search path.
@@ -251,22 +251,27 @@ function main(argv) {
   if (asked !== undefined && asked !== '0') console.error(`weft-cc: note: ${weftAssertions}`);
   if (o.fallback && !o.jspi) return fail('--fallback goes with --jspi: weft-cc --jspi --fallback builds both backends');
   // --fallback: the two builds beside a manifest (runtime/js/backend.mjs) that load() reads.
+  const halves = pairFiles(o.out);
   const builds = o.fallback
-    ? [false, true].map((jspi) => ({ ...o, jspi, out: o.out.replace(/(\.m?js)$/, `.${jspi ? 'jspi' : 'asyncify'}$1`) }))
+    ? [false, true].map((jspi) => ({ ...o, jspi, out: halves[jspi ? 'jspi' : 'asyncify'] }))
     : [o];
   for (const b of builds) b.lib = prebuiltLibrary(version, process.env, b.jspi);
   if (o.print) {
     for (const b of builds) console.log([emcc, ...emccArgs(b)].map((a) => (/[\s$*]/.test(a) ? `'${a}'` : a)).join(' '));
     return 0;
   }
+  // A pair's manifest goes first and comes back last: while either link
+  // runs, or after one failed, no manifest of an earlier build names files
+  // this one replaced or left out.
+  if (o.fallback) rmSync(o.out, { force: true });
   for (const b of builds) {
     const status = link(b, emcc, env);
-    if (status !== 0) return status;
+    if (status !== 0) {
+      if (o.fallback) for (const x of builds) removeBuild(x.out); // no half of a pair, nor an older half
+      return status;
+    }
   }
-  if (o.fallback) {
-    const [asyncify, jspi] = builds.map((b) => `./${basename(b.out)}`);
-    writeFileSync(o.out, manifestText(basename(o.out), { jspi, asyncify }));
-  }
+  if (o.fallback) writeFileSync(o.out, manifestText(basename(o.out), pairNames(basename(o.out))));
   return 0;
 }
 
@@ -284,11 +289,16 @@ function link(o, emcc, env) {
   if (r.status !== 0) return r.status ?? 1;
   const refused = refusedImports(o.out);
   if (refused.length) {
-    for (const f of [o.out, o.out.replace(/\.m?js$/, '.wasm')]) rmSync(f, { force: true });
+    removeBuild(o.out);
     return fail(refused.map(({ name, use }) => `${name} suspends through Emscripten's own Asyncify, ` +
       `which would corrupt weft's coroutines; ${use}`).join('\n'));
   }
   return 0;
+}
+
+/** Remove the files of the build written as `out`: the module, its .wasm and source map. */
+function removeBuild(out) {
+  for (const f of [out, jsSibling(out, '.wasm'), jsSibling(out, '.wasm.map')]) rmSync(f, { force: true });
 }
 
 /**
@@ -307,7 +317,7 @@ export const asyncifyApis = [
 
 /** The imports of the linked program that name an Asyncify-based API. */
 function refusedImports(out) {
-  const wasm = out.replace(/\.m?js$/, '.wasm');
+  const wasm = jsSibling(out, '.wasm');
   if (!existsSync(wasm)) return [];
   const imports = WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(wasm)));
   return imports.flatMap(({ name }) => {

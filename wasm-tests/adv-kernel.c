@@ -1012,6 +1012,15 @@ static void start_waiters(int detached) {
   weft_spawn(recv_never, weft_chan_new(sizeof(int), 0), &(weft_opts){.name = "receiver", .flags = f});
 }
 
+/* Its call settles, but main returns before it runs to take the text. */
+static void *call_text(void *arg) {
+  char *s = NULL;
+  weft_call("text", ">s", &s);
+  printf("caller took %s\n", s ? s : "(null)");
+  free(s);
+  return NULL;
+}
+
 static int scenario(const char *t, int argc, char **argv) {
   if (!strcmp(t, "fault-unjoined")) {
     weft_spawn(trap_now, NULL, &(weft_opts){.name = "victim"});
@@ -1063,6 +1072,16 @@ static int scenario(const char *t, int argc, char **argv) {
     weft_gen_free(g);
     return 0;
   }
+  if (!strcmp(t, "fault-generator-untaken")) { /* it faulted, but the consumer lets go without taking it */
+    weft_gen *g = weft_gen_new(yield_one_then_trap, NULL, sizeof(int));
+    int v = 0;
+    printf("next = %s (%d)\n", weft_strerror(weft_gen_next(g, &v)), v);
+    weft_sleep(10); /* the producer runs on, and traps */
+    weft_gen_free(g);
+    weft_sleep(60000);
+    printf("main woke\n");
+    return 0;
+  }
   if (!strcmp(t, "fault-generator-orphaned")) { /* let go of: no one takes it */
     weft_gen *g = weft_gen_new(trap_when_cancelled, NULL, sizeof(int));
     int v = 0;
@@ -1070,6 +1089,14 @@ static int scenario(const char *t, int argc, char **argv) {
     weft_gen_free(g);
     weft_sleep(60000);
     printf("main woke\n");
+    return 0;
+  }
+  if (!strcmp(t, "settled-unrun")) { /* main's call settles first: main runs first, and returns */
+    weft_spawn(call_text, NULL, &(weft_opts){.name = "caller"});
+    char *s = NULL;
+    weft_call("text", ">s", &s);
+    free(s);
+    printf("main returns\n");
     return 0;
   }
   if (!strcmp(t, "fault-main")) {

@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import { runProgram, assertNoLeaks, buildDir, backend } from './helpers.mjs';
 import { load, codes } from '../runtime/js/weft.mjs';
 
-const functions = { never: () => new Promise(() => {}) };
+const functions = { never: () => new Promise(() => {}), text: () => Promise.resolve('settled text') };
 // A hang is a failure of its own test, not of the whole file.
 const T = { timeout: 120000 };
 const program = (name = 'adv-kernel') => new URL(`tests/${name}.mjs`, buildDir);
@@ -143,6 +143,14 @@ test('a generator\'s consumer takes its producer\'s fault, once, then the end', 
   assertNoLeaks(r.program);
 });
 
+test('a producer\'s fault the consumer let go of without taking fails run()', T, async () => {
+  const r = await runCase(['fault-generator-untaken']);
+  assert.equal(r.error?.code, 'WEFT_EHOST', r.stderr.join('\n'));
+  assert.match(r.error.message, /"generator" was stopped: .*nothing took its failure/);
+  assert.deepEqual(r.stdout, ['next = success (1)']);
+  assertNoLeaks(r.program);
+});
+
 test('a fault in a producer whose consumer let go fails run(): no one took it', T, async () => {
   const r = await runCase(['fault-generator-orphaned']);
   assert.equal(r.error?.code, 'WEFT_EHOST', r.stderr.join('\n'));
@@ -164,6 +172,15 @@ test('returning from main ends the program: the others are stopped, their timers
   assert.deepEqual(r.stdout, ['before return: live=9 host_ops=2 sleeping=4']);
   assertNoLeaks(r.program);
   assert.equal(await r.program.call('adv_live'), 1, 'only the call itself lives');
+  assertNoLeaks(r.program);
+});
+
+test('a coroutine whose call settled but that never ran again leaves nothing held: main returned first', T, async () => {
+  const r = await runCase(['settled-unrun']);
+  assert.equal(r.status, 0, r.error?.message);
+  assert.deepEqual(r.stdout, ['main returns'], 'the caller was stopped before it ran');
+  assertNoLeaks(r.program); // its settled text, held for a take that never came
+  for (let i = 0; i < 3; i++) assert.equal(await r.program.call('adv_live'), 1, 'the program still serves calls');
   assertNoLeaks(r.program);
 });
 

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -106,4 +106,57 @@ test('a module linked without -sENVIRONMENT=web,worker fails in Node with a mess
   assert.equal(r.status, 0, r.stderr);
   await assert.rejects(load(pathToFileURL(join(dir, 'cjs.mjs'))),
     /weft: \S*cjs\.mjs was linked for CommonJS in Node \(__dirname is not defined.*\): link it with -sENVIRONMENT=web,worker -sMODULARIZE -sEXPORT_ES6, as weft-cc does/);
+});
+
+/** `promise`, or a rejection naming `what` if it has not settled in `ms` (a hang fails the test, not the suite). */
+function bounded(promise, what, ms = 30000) {
+  let timer;
+  const limit = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} never settled`)), ms); });
+  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
+}
+
+test('a -g AddressSanitizer build whose source map is bad fails to load, saying so', {
+  skip: (backend === 'jspi' || !existsSync(new URL('tests/adv-kernel-asan.wasm.map', buildDir))) && 'the Asyncify ASan build with its map',
+}, async () => {
+  const sub = mkdtempSync(join(dir, 'map-'));
+  for (const ext of ['mjs', 'wasm', 'wasm.map']) {
+    copyFileSync(new URL(`tests/adv-kernel-asan.${ext}`, buildDir), join(sub, `adv-kernel-asan.${ext}`));
+  }
+  truncateSync(join(sub, 'adv-kernel-asan.wasm.map'), 100); // the start of a JSON object, cut
+  const url = pathToFileURL(join(sub, 'adv-kernel-asan.mjs'));
+  await assert.rejects(bounded(load(url, { stdout: () => {}, stderr: () => {} }), 'load()'),
+    /^Error: weft: bad source map file:\/\/\S*adv-kernel-asan\.wasm\.map: .*JSON/);
+  // A missing map: the same.
+  rmSync(join(sub, 'adv-kernel-asan.wasm.map'));
+  await assert.rejects(bounded(load(url, { stdout: () => {}, stderr: () => {} }), 'load()'),
+    /^Error: weft: bad source map file:\/\/\S*adv-kernel-asan\.wasm\.map: .*ENOENT/);
+});
+
+test('a program built with a weft whose weft__settle takes no tick still runs a lone await', {
+  skip: backend === 'jspi' && 'the Asyncify build of trace.c',
+}, async () => {
+  // Such a program's weft__settle has four parameters and readies the coroutine without a tick, as
+  // today's does when passed tick 0: the host must queue the tick itself.
+  const instantiate = WebAssembly.instantiate;
+  let arity;
+  WebAssembly.instantiate = async (...args) => {
+    const { exports } = await instantiate(...args);
+    const settle = exports.weft__settle;
+    arity = settle.length;
+    return { exports: { ...exports, weft__settle: (op, status, type, value) => settle(op, status, type, value, 0) } };
+  };
+  let program;
+  try {
+    program = await load(new URL('tests/trace.mjs', buildDir), { stdout: () => {}, stderr: () => {},
+      // The caller's promise settles after main's sleep: a lone op, nothing else to tick.
+      functions: { later: () => new Promise((r) => setTimeout(() => r(7), 40)) } });
+  } finally {
+    WebAssembly.instantiate = instantiate;
+  }
+  assert.equal(arity, 5, 'this weft\'s weft__settle takes tick');
+  assert.equal(await bounded(program.run(['known']), 'run()'), 0);
+  assert.equal(program.host.settleTicks, false);
+  // This weft's own program: the direct tick.
+  const own = await load(new URL('tests/trace.mjs', buildDir), { stdout: () => {}, stderr: () => {} });
+  assert.equal(own.host.settleTicks, true);
 });

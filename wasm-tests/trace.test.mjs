@@ -4,7 +4,8 @@
 // kind with their reasons, host operations as paired async spans, every
 // flow's start matched by its end); it is written when the program fails
 // too; off, there is no trace and no file; bad option values are refused;
-// the records kept stay within the bound.
+// the records kept stay within the bound; long names are cut, and a
+// large trace is written whole; each load() WEFT_TRACE traces has its own file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -13,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildDir } from './helpers.mjs';
 import { load, run } from '../runtime/js/weft.mjs';
+import { Trace, NAME_MAX, envTraceFile } from '../runtime/js/trace.mjs';
 
 const program = new URL('tests/trace.mjs', buildDir);
 const dir = mkdtempSync(join(tmpdir(), 'weft-trace-'));
@@ -164,4 +166,55 @@ test('trace: true keeps the trace in memory: program.trace() while it runs and a
   assert.ok(early.traceEvents.some((e) => e.name === 'thread_name' && e.args.name === '#1 main'));
   assert.equal(await ran, 0);
   checkStructure(p.trace());
+});
+
+test('long names and reasons are cut; a trace of many long-named spans is written whole', async () => {
+  // A fetch of a 60 KB data: URL, 6,000 times: names of 60 KB each would make pieces of the file longer
+  // than the engine's longest string.
+  const url = `data:text/plain,${'x'.repeat(60000)}`;
+  const file = join(dir, 'long.json');
+  const t = new Trace(20000, file);
+  for (let op = 1; op <= 6000; op++) {
+    t.spanBegin(op, `fetch ${url}`);
+    t.settle(op, 200);
+    t.hostEnd();
+  }
+  t.event(0, 1, 0, `co ${'n'.repeat(1000)}`); // a spawn (WEFT_ABI_TRACE_SPAWN) with a long name
+  await t.save();
+  const j = JSON.parse(readFileSync(file, 'utf8'));
+  const spans = byPh(j, 'b'), settles = byPh(j, 'X').filter((e) => e.name.startsWith('settle: '));
+  assert.equal(spans.length, 6000);
+  assert.equal(settles.length, 6000);
+  for (const e of [...spans, ...settles]) {
+    assert.ok(e.name.length <= NAME_MAX && e.name.endsWith('…'), e.name);
+  }
+  assert.ok(spans[0].name.startsWith('fetch data:text/plain,xxxx'));
+  assert.ok(settles[0].name.startsWith('settle: fetch data:text/plain,xxxx'));
+  const co = byPh(j, 'M').find((e) => e.tid === 1 && e.name === 'thread_name');
+  assert.ok(co.args.name.length <= NAME_MAX + 4 && co.args.name.startsWith('#1 co nnn'), co.args.name);
+});
+
+test('WEFT_TRACE=FILE gives each load() in the process its own file: FILE, then FILE-2, FILE-3', async () => {
+  assert.equal(envTraceFile('t.json', 1), 't.json');
+  assert.equal(envTraceFile('t.json', 2), 't-2.json');
+  assert.equal(envTraceFile('out/t', 3), 'out/t-3');
+  assert.equal(envTraceFile('a.d/t', 2), 'a.d/t-2');
+  const file = join(dir, 'two.json');
+  // Two programs at once in one process, then a third after them.
+  const script = `import { run } from ${JSON.stringify(new URL('../runtime/js/weft.mjs', import.meta.url).href)};
+    const p = ${JSON.stringify(new URL('tests/trace.mjs', buildDir).href)}, o = { stdout: () => {} };
+    const all = await Promise.all([run(p, { ...o, args: ['many', '300'] }), run(p, { ...o, args: ['many', '200'] })]);
+    all.push(await run(p, { ...o, args: ['many', '100'] }));
+    process.exitCode = all.reduce((a, b) => a + b);`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, WEFT_TRACE: file }, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const yields = [];
+  for (const f of [file, join(dir, 'two-2.json'), join(dir, 'two-3.json')]) {
+    const t = JSON.parse(readFileSync(f, 'utf8'));
+    checkStructure(t);
+    const spinner = byPh(t, 'M').filter((e) => e.name === 'thread_name' && e.args.name.endsWith(' spinner'));
+    assert.equal(spinner.length, 1, `${f}: one program's trace`);
+    yields.push(byPh(t, 'X').filter((e) => e.tid === spinner[0].tid && e.name === 'yield').length);
+  }
+  assert.deepEqual(yields, [300, 200, 100]);
 });

@@ -3,16 +3,17 @@
 // id="backend"> in the page's bar picks which one load() runs, through the
 // page's ?backend= parameter (changing it reloads the page). Asyncify is
 // the default: the walkthrough describes its unwinds and rewinds.
-const choices = ['asyncify', 'jspi'];
-const hasJspi = typeof WebAssembly.Suspending === 'function' && typeof WebAssembly.promising === 'function';
+// The backend names and JSPI detection are load()'s own (runtime/js).
+import { backends } from '../runtime/js/backend.mjs';
+import { jspiSupported } from '../runtime/js/jspi.mjs';
 
 /** The backend this page load asks for ('asyncify' or 'jspi'), with the switch set to it. */
 export function chosenBackend() {
   const asked = new URLSearchParams(location.search).get('backend');
-  const backend = choices.includes(asked) ? asked : 'asyncify';
+  const backend = backends.includes(asked) ? asked : 'asyncify';
   const select = document.getElementById('backend');
   select.value = backend;
-  if (!hasJspi) {
+  if (!jspiSupported()) {
     const jspi = select.querySelector('option[value="jspi"]');
     jspi.disabled = true;
     jspi.textContent += ' (this browser has none)';

@@ -14,13 +14,38 @@ export const backends = ['jspi', 'asyncify'];
 export const manifestExport = 'weftBackends';
 
 /** The text of the manifest weft-cc --jspi --fallback writes as `name`
- * (e.g. app.mjs), naming its two builds by their file names. */
+ * (e.g. app.mjs), naming its two builds by their URLs relative to it
+ * (pairNames: file names, URL-encoded). `name` goes into the text only as a
+ * JS string and a one-line comment, so any file name makes a valid module. */
 export function manifestText(name, files) {
-  return `// ${name} — written by weft-cc --jspi --fallback: the program built twice. load() from weft-wasm\n` +
+  const line = String(name).replace(/[\r\n\u2028\u2029]+/g, ' ');
+  return `// ${line} — written by weft-cc --jspi --fallback: the program built twice. load() from weft-wasm\n` +
     '// runs the JSPI build where the engine has JSPI, else the Asyncify one (load(url, { backend }) forces one).\n' +
     `export const ${manifestExport} = ${JSON.stringify(files)};\n` +
     'export default function () {\n' +
-    `  throw new Error('weft: ${name} names two builds of a program; load it with load() from weft-wasm');\n}\n`;
+    `  throw new Error(${JSON.stringify(`weft: ${name} names two builds of a program; load it with load() from weft-wasm`)});\n}\n`;
+}
+
+/** The ending of an Emscripten module's name: .mjs or .js. */
+export const jsEnding = /\.m?js$/;
+
+/** `name` (a file name or URL path) with its .mjs or .js ending replaced by
+ * `suffix` (e.g. '.wasm'); a name without that ending, unchanged. weft-cc
+ * names every file of a build from its output's name this way. */
+export const jsSibling = (name, suffix) => name.replace(jsEnding, suffix);
+
+/** The file names of the two builds of a pair whose manifest is `out`
+ * (app.mjs: app.asyncify.mjs and app.jspi.mjs), by backend. */
+export function pairFiles(out) {
+  const ext = out.match(jsEnding)?.[0] ?? '';
+  return Object.fromEntries(backends.map((b) => [b, jsSibling(out, `.${b}${ext}`)]));
+}
+
+/** The manifest's names of the builds of a pair whose manifest's file name
+ * is `name` (no folder): URLs relative to it, so each file name is
+ * URL-encoded (a #, ? or % in it is part of the name). */
+export function pairNames(name) {
+  return Object.fromEntries(Object.entries(pairFiles(name)).map(([b, f]) => [b, `./${encodeURIComponent(f)}`]));
 }
 
 /** The bytes at `url` (a file in Node, else fetched), or its text. */
@@ -35,8 +60,29 @@ export async function readWasm(url, isNode, text = false) {
   return text ? response.text() : response.arrayBuffer();
 }
 
-/** The .wasm beside an Emscripten module's .mjs. */
-export const wasmOf = (url) => new URL(url.href.replace(/\.m?js(\?.*)?$/, '.wasm'));
+/** The .wasm beside an Emscripten module's .mjs: its path's ending
+ * rewritten, its query kept (cache-busting, signed URLs), its fragment dropped. */
+export function wasmOf(url) {
+  const wasm = new URL(url);
+  wasm.pathname = jsSibling(wasm.pathname, '.wasm');
+  wasm.hash = '';
+  return wasm;
+}
+
+/** The source map beside that .wasm (.wasm.map), with the same query. */
+export function sourceMapOf(url) {
+  const map = wasmOf(url);
+  map.pathname += '.map';
+  return map;
+}
+
+/** The URL of the build a manifest at `manifest` names `name`: relative to
+ * the manifest, with the manifest's query when the name has none. */
+export function buildUrl(name, manifest) {
+  const url = new URL(name, manifest);
+  if (!url.search && !/\?/.test(name)) url.search = manifest.search;
+  return url;
+}
 
 /** The build at `url`: its Emscripten factory, bytes, compiled module and backend. */
 async function build(url, isNode) {
@@ -81,7 +127,7 @@ export async function resolveBuild(url, option, isNode) {
   if (pick === 'jspi' && !jspiSupported()) {
     throw new Error(`weft: backend 'jspi' needs ${jspiNeeds}; without that option load() runs the Asyncify build of ${url.href} here`);
   }
-  const half = new URL(files[pick], url);
+  const half = buildUrl(files[pick], url);
   let b;
   try {
     b = await build(half, isNode);

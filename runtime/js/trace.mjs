@@ -16,17 +16,37 @@ const TIMER = -1; // the scheduler's timer's span, beside the op ids
 const STEP = 0.001; // µs: every event is at least this much later than the one before
 const KINDS = Object.fromEntries(Object.entries(waitKinds).map(([k, v]) => [v, k.toLowerCase().replace(/_/g, '-')]));
 const isNode = typeof process === 'object' && !!process.versions?.node;
+export const NAME_MAX = 120; // characters kept of a name or a reason (a fetch's URL can be a 60 KB data: URL)
+const PIECE = 1 << 20; // characters save() writes at a time
+
+/** `s`, cut to NAME_MAX characters (its last one an ellipsis) if longer. */
+export const clip = (s) => (typeof s === 'string' && s.length > NAME_MAX ? `${s.slice(0, NAME_MAX - 1)}…` : s);
+
+/** Node's fs/promises, imported by a name bundlers building for the web leave alone. */
+const FS = 'node:fs/promises';
+const fsp = () => import(/* @vite-ignore */ FS);
+
+let envLoads = 0; // the loads so far that WEFT_TRACE traced
+
+/** The file the nth load() traced by WEFT_TRACE=FILE writes: FILE for the
+ * first, then FILE with -2, -3, ... before its extension (trace.json,
+ * trace-2.json), so that two programs in one process never share one. */
+export function envTraceFile(file, n) {
+  return n <= 1 ? file : file.replace(/(\.[^./\\]+)?$/, (ext) => `-${n}${ext}`);
+}
 
 /** The trace options of load(): null (off), or { file, limit }. Throws a
  * TypeError naming the bad value. In Node, WEFT_TRACE=file stands for an
- * absent `trace`. */
+ * absent `trace` (envTraceFile: each load() in the process its own file). */
 export function traceOptions(options) {
   let want = options.trace;
-  if (want === undefined && isNode && process.env.WEFT_TRACE) want = process.env.WEFT_TRACE;
+  const fromEnv = want === undefined && isNode && !!process.env.WEFT_TRACE;
+  if (fromEnv) want = process.env.WEFT_TRACE;
   const limit = options.traceLimit ?? TRACE_LIMIT;
   if (!(Number.isInteger(limit) && limit >= 10 && limit <= 1e7)) {
     throw new TypeError(`weft: traceLimit is an integer from 10 to 10000000 (records kept), not ${String(limit)}`);
   }
+  if (fromEnv) return { file: envTraceFile(want, ++envLoads), limit };
   if (want === undefined || want === false) return null;
   if (want === true) return { file: null, limit };
   if (typeof want === 'string' && want !== '' && isNode) return { file: want, limit };
@@ -107,7 +127,7 @@ export class Trace {
     const st = this.co(id);
     switch (ev) {
       case abi.TRACE_SPAWN:
-        this.names.set(id, text);
+        this.names.set(id, clip(text));
         break;
       case abi.TRACE_RESUME:
         if (st.waitTs >= 0) this.push(WAIT, id, st.waitTs, t, 0, st.waitKind, st.reason);
@@ -123,7 +143,7 @@ export class Trace {
         st.run = -1;
         st.waitTs = t;
         st.waitKind = KINDS[detail] ?? `wait ${detail}`;
-        st.reason = text ?? 'its next turn';
+        st.reason = text === null ? 'its next turn' : clip(text);
         break;
       case abi.TRACE_WAKE:
         if (detail > 0) { // inside the waker's run, or at the end of its last (its end woke a joiner, an owner)
@@ -151,14 +171,14 @@ export class Trace {
 
   /** A host operation begins (a fetch, a host function's promise). */
   spanBegin(key, name) {
-    this.spans.set(key, { name, ts: this.now() });
+    this.spans.set(key, { name: clip(name), ts: this.now() });
   }
   /** ...and ends: `how` says how (a status, 'fired', 'dropped'). */
   spanEnd(key, how) {
     const s = this.spans.get(key);
     if (!s) return;
     this.spans.delete(key);
-    this.push(SPAN, HOST_TID, s.ts, this.now(), 0, s.name, how);
+    this.push(SPAN, HOST_TID, s.ts, this.now(), 0, s.name, clip(how));
   }
   /** The scheduler's timer is armed to fire in `ms`. */
   timerArmed(ms) { this.spanBegin(TIMER, `timer ${ms} ms`); }
@@ -167,7 +187,7 @@ export class Trace {
   /** The host calls into the program for `name` (a settle, the timer): the
    * coroutines it wakes get a flow from here. */
   hostBegin(name) {
-    this.hostName = name;
+    this.hostName = clip(name);
     this.hostTs = this.now();
   }
   hostEnd() {
@@ -231,15 +251,21 @@ export class Trace {
 
   /** Node: write the trace to its file. */
   async save() {
-    const fs = 'node:fs/promises'; // opaque to bundlers building for the web
-    const { open } = await import(/* @vite-ignore */ fs);
+    const { open } = await fsp();
     const { traceEvents, ...rest } = this.toJSON();
     const file = await open(this.file, 'w');
-    try { // in pieces: a whole large trace would pass the engine's longest string
+    try { // in pieces of about PIECE characters: a whole large trace would pass the engine's longest string
+      let piece = [], chars = 0;
       await file.write('{"traceEvents":[\n');
-      for (let i = 0; i < traceEvents.length; i += 10000) {
-        const piece = traceEvents.slice(i, i + 10000).map((e) => JSON.stringify(e)).join(',\n');
-        await file.write(i ? `,\n${piece}` : piece);
+      for (let i = 0; i < traceEvents.length; i++) {
+        const e = JSON.stringify(traceEvents[i]);
+        piece.push(e);
+        chars += e.length + 2;
+        if (chars >= PIECE || i === traceEvents.length - 1) {
+          await file.write(`${piece.join(',\n')}${i === traceEvents.length - 1 ? '' : ',\n'}`);
+          piece = [];
+          chars = 0;
+        }
       }
       await file.write(`\n],${JSON.stringify(rest).slice(1)}\n`);
     } finally {
@@ -248,8 +274,7 @@ export class Trace {
   }
   /** Node, at load: the file can be written (a clear error now, not at the end). */
   async check() {
-    const fs = 'node:fs/promises';
-    const { writeFile } = await import(/* @vite-ignore */ fs);
+    const { writeFile } = await fsp();
     try {
       await writeFile(this.file, '{"traceEvents":[]}');
     } catch (e) {

@@ -16,7 +16,7 @@ import { FetchHost } from './fetch.mjs';
 import { StdinHost, StreamHost, connectSocket } from './fd.mjs';
 import { Memory } from './memory.mjs';
 import { Jspi } from './jspi.mjs';
-import { resolveBuild, readWasm, wasmOf } from './backend.mjs';
+import { resolveBuild, readWasm, sourceMapOf } from './backend.mjs';
 import { Trace, traceOptions } from './trace.mjs';
 
 export { WeftError, codes };
@@ -95,6 +95,7 @@ class Host {
     this.raw = null; // the instance's own exports: no Emscripten wrapper on the hot path
     this.memory = null; // its linear memory (memory.mjs)
     this.tracer = null; // a Trace (trace.mjs) while tracing
+    this.settleTicks = false; // the program's weft__settle takes `tick` (a weft older than that ignores it)
     this.onEvent = options.onHostEvent ?? null;
     if (this.onEvent !== null && typeof this.onEvent !== 'function') throw new TypeError('weft: onHostEvent is not a function');
     this.bridge = new Bridge(this);
@@ -185,10 +186,11 @@ class Host {
    * `alone`: no other op is in flight, so no other settle can come in this
    * checkpoint to share that tick: unless one is queued already, it runs
    * now, in this promise job, rather than in a job of its own (not when
-   * tracing, whose settle slice ends before the tick it causes). */
+   * tracing, whose settle slice ends before the tick it causes; nor for a
+   * program built with a weft whose weft__settle has no `tick`). */
   settle(op, status, type, value, alone) {
     if (this.tracer === null) {
-      const now = alone && !this.tickPending;
+      const now = alone && this.settleTicks && !this.tickPending;
       this.enter('weft__settle', op, status, type, value, now ? 1 : 0);
       if (!now) this.tickSoon();
       return;
@@ -498,6 +500,7 @@ function mislinked(url, start) {
  */
 export async function load(moduleUrl, options = {}) {
   const url = new URL(moduleUrl, options.base ?? (isNode ? `file://${process.cwd()}/` : location.href));
+  const tracing = traceOptions(options); // (before any wait: WEFT_TRACE's files are numbered in call order)
   // One build, or the one of a pair (weft-cc --jspi --fallback) this engine supports (backend.mjs).
   const { factory, bytes, compiled, backend, url: built } = await resolveBuild(url, options.backend, isNode);
   const jspi = backend === 'jspi';
@@ -505,7 +508,6 @@ export async function load(moduleUrl, options = {}) {
   if (cap !== undefined && !(Number.isInteger(cap) && cap >= 1 && cap <= 0x7fffffff)) {
     throw new TypeError('weft: maxCoroutines is a positive integer');
   }
-  const tracing = traceOptions(options);
   const host = new Host(options);
   if (tracing) {
     host.tracer = new Trace(tracing.limit, tracing.file);
@@ -534,6 +536,9 @@ export async function load(moduleUrl, options = {}) {
       host.jspi?.wrapImports(imports.env);
       WebAssembly.instantiate(compiled, imports).then((instance) => {
         host.raw = instance.exports;
+        // A program linked with a weft older than the direct tick has a
+        // four-parameter weft__settle (a wasm function's length is its arity).
+        host.settleTicks = host.raw.weft__settle.length >= 5;
         host.memory = new Memory(host.raw);
         host.jspi?.bind(host.raw, cap);
         if (host.tracer) {
@@ -544,11 +549,15 @@ export async function load(moduleUrl, options = {}) {
         // binary's function offsets; library_weft.js provides this hook.
         host.offsets?.(new Uint8Array(bytes), compiled);
         receive(instance, compiled);
-      }, failed);
+      }).catch(failed); // (what the callback throws too: load() rejects, it does not hang)
       // -gsource-map builds (library_weft.js's hook): their file:line. The
-      // module does not start before it has the map.
+      // module does not start before it has the map; one it cannot read or
+      // take rejects load().
       if (host.sourceMap) {
-        readWasm(new URL(`${wasmOf(built).href}.map`), isNode, true).then((json) => host.sourceMap(JSON.parse(json)), failed);
+        const map = sourceMapOf(built);
+        readWasm(map, isNode, true).then((json) => host.sourceMap(JSON.parse(json))).catch((e) => {
+          failed(new Error(`weft: bad source map ${map.href}: ${e?.message ?? e}`, { cause: e }));
+        });
       }
       return {};
     },

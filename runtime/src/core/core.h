@@ -40,6 +40,11 @@ typedef struct weft_wait_ops {
   void (*abort)(weft_co *co, void *obj, bool final);
   /* A few words for weft_list and the deadlock report. */
   void (*describe)(const weft_co *co, const void *obj, char *buf, size_t n);
+  /* Optional (NULL: none). The wait ended (woken, or early) and left
+   * something for the coroutine to take when it runs (a host op's result,
+   * its reserved id); but it is stopped for good before it ran again: free
+   * that now. */
+  void (*release)(weft_co *co, void *obj);
 } weft_wait_ops;
 
 /* Whether the running coroutine may suspend now: WEFT_ENOTCO outside any

@@ -45,7 +45,8 @@ struct weft_co {
   void *arg;
   void *result;
   const weft_wait_ops *wait; /* what it waits on while blocked, else NULL */
-  void *wait_obj;       /* the wait's own record */
+  void *wait_obj;       /* the wait's own record; kept while `left` is set */
+  const weft_wait_ops *left; /* a wait it left with something to take (ops->release), until it runs */
   weft_co *joiner;      /* the coroutine blocked joining this one */
   co_exit_fn on_exit;   /* its owner's hook, called when it finishes however it ends */
   void *exit_ctx;

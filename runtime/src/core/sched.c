@@ -100,7 +100,8 @@ double sched_set_limit(double limit) {
  * counted among the external waits. */
 static void leave_wait(weft_co *co) {
   if (co->heap_index >= 0) timer_remove(co);
-  if (co->wait && co->wait->external) S.external--;
+  if (!co->wait) return; /* not waiting (wait_obj may be what `left` left) */
+  if (co->wait->external) S.external--;
   co->wait = NULL;
   co->wait_obj = NULL;
 }
@@ -109,7 +110,13 @@ static weft_id finishing; /* the coroutine whose end is being told (its joiner, 
 
 static void make_ready(weft_co *co, int wake, co_queue *into) {
   SCHED_EVENT(WEFT_ABI_TRACE_WAKE, co, S.current ? S.current->id : finishing);
+  const weft_wait_ops *w = co->wait;
+  void *obj = co->wait_obj;
   leave_wait(co);
+  if (w && w->release) { /* what it left to take is released if it never runs again (stop) */
+    co->left = w;
+    co->wait_obj = obj;
+  }
   co->wake = wake;
   co->state = CO_READY;
   co_queue_push(into, co);
@@ -473,6 +480,11 @@ static void stop(weft_co *co, bool all) {
     return;
   }
   sched_unlink(co, true);
+  if (co->left) { /* woken, but it will not run to take what its wait left */
+    co->left->release(co, co->wait_obj);
+    co->left = NULL;
+    co->wait_obj = NULL;
+  }
   co->state = CO_BLOCKED; /* in no queue: nothing can wake it now */
   co->flags |= CO_STOPPED | CO_CANCELLED;
   co->exit_err = WEFT_ECANCELED;
@@ -605,6 +617,8 @@ static bool run(weft_co *co) {
   SCHED_EVENT(WEFT_EV_RESUME, co, 0);
   S.current = co;
   co->state = CO_RUNNING;
+  co->left = NULL; /* it runs: it takes what its wait left itself */
+  co->wait_obj = NULL;
   S.st.switches++;
   switch_result r = switch_resume(co, &why);
   if (r == SWITCH_PENDING) {

@@ -58,6 +58,17 @@ static void abort_op(weft_co *co, void *obj, bool final) {
   if (final) free_ops[nfree++] = op;
 }
 
+/* The coroutine's op ended (settled, or dropped early) but the coroutine
+ * is stopped before it took the result: the host lets go of what it holds
+ * for the op (a string, a response), and the id is free again. */
+static void release_op(weft_co *co, void *obj) {
+  int op = (int)(intptr_t)obj;
+  weft_host_drop(op);
+  ops[op - 1].co = NULL;
+  ops[op - 1].delivered = false;
+  free_ops[nfree++] = op;
+}
+
 static const char *op_what(const void *obj) { return ops[(int)(intptr_t)obj - 1].what; }
 
 static void describe_call(const weft_co *co, const void *obj, char *buf, size_t n) {
@@ -72,9 +83,9 @@ static void describe_body(const weft_co *co, const void *obj, char *buf, size_t 
 
 /* Only the host ends these waits: `external`. */
 const weft_wait_ops host_op_waits[] = {
-  [OP_CALL] = {WEFT_WAIT_JS_CALL, true, WEFT_ETIMEDOUT, abort_op, describe_call},
-  [OP_FETCH] = {WEFT_WAIT_FETCH, true, WEFT_ETIMEDOUT, abort_op, describe_fetch},
-  [OP_BODY] = {WEFT_WAIT_BODY, true, WEFT_ETIMEDOUT, abort_op, describe_body},
+  [OP_CALL] = {WEFT_WAIT_JS_CALL, true, WEFT_ETIMEDOUT, abort_op, describe_call, release_op},
+  [OP_FETCH] = {WEFT_WAIT_FETCH, true, WEFT_ETIMEDOUT, abort_op, describe_fetch, release_op},
+  [OP_BODY] = {WEFT_WAIT_BODY, true, WEFT_ETIMEDOUT, abort_op, describe_body, release_op},
 };
 
 void host_op_describe(int op, const char *what) { ops[op - 1].what = what; }

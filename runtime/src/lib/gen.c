@@ -8,10 +8,10 @@
 
 struct weft_gen {
   weft_chan *ch;
-  weft_id producer;
+  weft_id producer; /* joinable: its failure is the consumer's to take */
   int done;     /* the producer has finished */
+  int joined;   /* ...and the consumer took how it ended (weft_join) */
   int orphaned; /* the consumer let go first: the producer frees it */
-  int failed;   /* the fault that stopped the producer, until the consumer takes it */
   int reading;  /* consumers inside weft_gen_next: the last one out frees an orphan */
 };
 
@@ -20,20 +20,18 @@ static void gen_release(weft_gen *g) {
   free(g);
 }
 
-/* However the producer ends, the consumer's next weft_gen_next gives
- * WEFT_ECLOSED once the values are taken; a fault that stopped it comes
- * first, once, as that call's error. A consumer that has let go takes
- * nothing: the fault then fails the program, as an unjoined one does. */
+/* However the producer ends, its values run out: weft_gen_next gives
+ * WEFT_ECLOSED once they are taken. The producer is joinable, so a fault
+ * that stopped it is no one's until the consumer's weft_gen_next joins it
+ * at the end (and returns it, once); a generator let go of before that
+ * detaches it, and the fault then fails the program, as an unjoined one
+ * does. */
 static bool producer_exited(void *ctx, weft_id id, int err, void *result) {
   weft_gen *g = ctx;
   g->done = 1;
   weft_chan_close(g->ch);
-  if (g->orphaned) {
-    if (!g->reading) gen_release(g);
-    return false;
-  }
-  if (err != WEFT_ECANCELED) g->failed = err;
-  return true;
+  if (g->orphaned && !g->reading) gen_release(g);
+  return false;
 }
 
 weft_gen *weft_gen_new(weft_fn fn, void *arg, size_t elem_size) {
@@ -45,7 +43,7 @@ weft_gen *weft_gen_new(weft_fn fn, void *arg, size_t elem_size) {
   }
   int err;
   /* weft_gen_yield finds g as the producer's owner context. */
-  weft_co *co = sched_spawn(fn, arg, &(weft_opts){.name = "generator", .flags = WEFT_DETACHED}, producer_exited, g, 0,
+  weft_co *co = sched_spawn(fn, arg, &(weft_opts){.name = "generator"}, producer_exited, g, 0,
                             &err);
   if (!co) {
     weft_chan_free(g->ch);
@@ -67,10 +65,13 @@ int weft_gen_next(weft_gen *g, void *out) {
     if (g->done && !g->reading) gen_release(g);
     return rc;
   }
-  if (rc == WEFT_ECLOSED && g->failed) {
-    rc = g->failed;
-    g->failed = 0;
-    return report_error(rc, "the generator's producer #%d was stopped: %s", g->producer, weft_strerror(rc));
+  /* The end: how did the producer end? (Not by a consumer that may not
+   * wait now, cancelled or past its deadline: weft_join would refuse.) */
+  if (rc == WEFT_ECLOSED && g->done && !g->joined && sched_check() == 0) {
+    g->joined = 1;
+    int err = weft_join(g->producer, NULL);
+    if (err && err != WEFT_ECANCELED)
+      return report_error(err, "the generator's producer #%d was stopped: %s", g->producer, weft_strerror(err));
   }
   return rc;
 }
@@ -83,17 +84,19 @@ int weft_gen_yield(const void *value) {
 }
 
 /* Let go of the generator: a producer still running is cancelled (its
- * yields fail and it unwinds through its own code); the generator is freed
+ * yields fail and it unwinds through its own code); a producer's fault that
+ * weft_gen_next did not return fails the program. The generator is freed
  * when the producer has exited and no consumer is still inside
  * weft_gen_next (a consumer blocked there when this is called wakes with
  * WEFT_ECLOSED, and the last one out frees it). */
 int weft_gen_free(weft_gen *g) {
   if (!g || g->orphaned) return WEFT_EINVAL; /* orphaned: freed once already */
+  if (!g->done) weft_cancel(g->producer);
+  if (!g->joined) weft_detach(g->producer); /* a fault no one took fails the program */
   if (g->done && !g->reading) {
     gen_release(g);
     return 0;
   }
   g->orphaned = 1;
-  if (!g->done) weft_cancel(g->producer);
   return 0;
 }
