@@ -228,7 +228,9 @@ export function kernels({ quick = false, build = new URL('../build/bench/', impo
     },
     {
       id: 'mutex', title: `a contended mutex: ${fmt(S / 2)} coroutines, each yields while holding it, count checked`,
-      unit: 'ns per coroutine', sides: both('weft', 'weft_mutex', 'core', ['mutex', S / 2]),
+      // On JSPI, as many as fit under its cap (12,000 live coroutines).
+      unit: 'ns per coroutine', sides: [both('weft', 'weft_mutex', 'core', ['mutex', S / 2])[0],
+        onJspi({ key: 'weftJ', label: `weft_mutex (JSPI, ${fmt(Math.min(S / 2, 1e4))} coroutines)`, run: weftJ('core', ['mutex', Math.min(S / 2, 1e4)]) })],
       figures: (s) => [jspiVsAsyncify(s, 'weft')],
     },
     {
