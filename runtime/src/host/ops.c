@@ -59,15 +59,10 @@ static void abort_op(weft_co *co, void *obj, bool final) {
 }
 
 /* The coroutine's op ended (settled, or dropped early) but the coroutine
- * is stopped before it took the result: the host lets go of what it holds
- * for the op (a string, a response), and the id is free again. */
-static void release_op(weft_co *co, void *obj) {
-  int op = (int)(intptr_t)obj;
-  weft_host_drop(op);
-  ops[op - 1].co = NULL;
-  ops[op - 1].delivered = false;
-  free_ops[nfree++] = op;
-}
+ * is stopped before it took the result: as a final abort, the host lets go
+ * of what it holds for the op (a string, a response), and the id is free
+ * again (host_op_begin clears the rest of the slot). */
+static void release_op(weft_co *co, void *obj) { abort_op(co, obj, true); }
 
 static const char *op_what(const void *obj) { return ops[(int)(intptr_t)obj - 1].what; }
 
