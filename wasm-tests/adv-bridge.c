@@ -287,6 +287,15 @@ static void rej_string(void) { rej("string"); rej("undefined"); rej("symbol"); }
 static void rej_bad_then(void) { rej("bad-then"); }
 static void rej_revoked_proxy(void) { rej("revoked-proxy"); }
 static void rej_tostring_throws(void) { rej("tostring-throws"); }
+/* A native promise returned as it is, with hostile own properties. */
+static void rej_hostile_promise(void) {
+  const char *kinds[] = {"then-throws", "constructor-throws", "species-throws"};
+  for (int i = 0; i < 3; i++) {
+    int32_t v = -99;
+    int rc = weft_call("hostile", "s>i", kinds[i], &v);
+    printf("%s rc=%s v=%d msg=%s\n", kinds[i], code(rc), v, weft_last_error());
+  }
+}
 
 /* ---- handles ------------------------------------------------------------------- */
 
@@ -1036,6 +1045,7 @@ static const struct { const char *name; case_fn fn; } cases[] = {
   {"rej-null-proto", rej_null_proto}, {"rej-getter-throws", rej_getter_throws}, {"rej-weftcode-5", rej_weftcode_5},
   {"rej-weftcode-unknown", rej_weftcode_unknown}, {"rej-known-code", rej_known_code}, {"rej-string", rej_string},
   {"rej-bad-then", rej_bad_then}, {"rej-revoked-proxy", rej_revoked_proxy}, {"rej-tostring-throws", rej_tostring_throws},
+  {"rej-hostile-promise", rej_hostile_promise},
   {"handle-stale", handle_stale}, {"handle-forged", handle_forged}, {"handle-wrap", handle_wrap},
   {"handle-many", handle_many}, {"handle-exhaust", handle_exhaust}, {"handle-free-garbage", handle_free_garbage},
   {"handle-free-response", handle_free_response},

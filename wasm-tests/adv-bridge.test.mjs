@@ -73,6 +73,16 @@ function hostFunctions(prog) {
       if (kind === 'bad-then') return { get then() { throw new Error('bad then'); } };
       throw failures[kind]();
     },
+    hostile: (kind) => { // not async: the promise itself is what weft awaits
+      const p = Promise.resolve(1);
+      if (kind === 'then-throws') Object.defineProperty(p, 'then', { value() { throw new Error('own then'); } });
+      if (kind === 'constructor-throws') Object.defineProperty(p, 'constructor', { get() { throw new Error('constructor getter'); } });
+      if (kind === 'species-throws') {
+        class Sub extends Promise { static get [Symbol.species]() { throw new Error('species getter'); } }
+        return Sub.resolve(1);
+      }
+      return p;
+    },
     make: (tag) => ({ tag, n: 0 }),
     bump: (o) => ++o.n,
     signal_state: (c) => (c instanceof AbortController ? Number(c.signal.aborted) : -1),
@@ -208,6 +218,8 @@ const cCases = {
   'rej-string': ['string rc=EJS msg=plain string', /^undefined rc=EJS msg=weft: host function "fail" rejected with undefined/,
     'symbol rc=EJS msg=Symbol(sym)'],
   'rej-bad-then': ['bad-then rc=EJS msg=bad then'],
+  'rej-hostile-promise': ['then-throws rc=EJS v=-99 msg=own then', 'constructor-throws rc=EJS v=-99 msg=constructor getter',
+    'species-throws rc=EJS v=-99 msg=species getter'],
   'rej-revoked-proxy': [/^revoked-proxy rc=EJS msg=weft: host function "fail" rejected with an object without a message/],
   'rej-tostring-throws': [/^tostring-throws rc=EJS msg=weft: host function "fail" rejected with an object without a message/],
   // Handles: stale and forged ones are refused for the life of the program.

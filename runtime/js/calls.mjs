@@ -19,35 +19,47 @@ export class HostFunctions {
     this.map.set(name, fn);
   }
 
-  /** weft_host_call. Name and signature are read at each call (a mutable
-   * buffer may hold another name next time; Memory.literal keeps the
-   * decoding), the function is called at once, and what it returns,
-   * a promise or a value, is the op's result. Messages are built only
-   * when something fails. */
+  /** weft_host_call. The name is read at each call (a mutable buffer may
+   * hold another name next time; Memory.literal keeps the decoding); of the
+   * signature, which C has checked, only the result's letter after the
+   * '>' at [n] (0: none). The function is called at once, and what it
+   * returns, a promise or a value, is the op's result. Messages are built
+   * only when something fails. */
   call(op, namePtr, sigPtr, vals, n) {
     const mem = this.host.memory;
     const name = mem.literal(namePtr);
-    const sig = mem.literal(sigPtr);
     const fn = this.map.get(name);
-    if (!fn) return this.ops.fail(op, failure(codes.EINVAL, `weft: no host function named "${name}"`));
-    const args = new Array(n);
-    try {
-      for (let i = 0; i < n; i++) args[i] = this.values.read(vals + i * VAL_SIZE, null);
-    } catch {
-      // Read again, naming the argument that failed.
+    if (fn === undefined) return this.ops.fail(op, failure(codes.EINVAL, `weft: no host function named "${name}"`));
+    const want = RESULT[mem.u8[((sigPtr >>> 0) + n + 1)]] ?? '';
+    let result;
+    if (n === 0) {
       try {
-        for (let i = 0; i < n; i++) this.values.read(vals + i * VAL_SIZE, `weft_call("${name}") argument ${i + 1}`);
+        result = fn();
       } catch (e) {
-        return this.ops.fail(op, e);
+        return this.ops.fail(op, e, `host function "${name}"`);
+      }
+    } else {
+      const args = new Array(n);
+      try {
+        for (let i = 0; i < n; i++) args[i] = this.values.read(vals + i * VAL_SIZE, null);
+      } catch {
+        // Read again, naming the argument that failed.
+        try {
+          for (let i = 0; i < n; i++) this.values.read(vals + i * VAL_SIZE, `weft_call("${name}") argument ${i + 1}`);
+        } catch (e) {
+          return this.ops.fail(op, e);
+        }
+      }
+      try {
+        result = fn(...args);
+      } catch (e) {
+        return this.ops.fail(op, e, `host function "${name}"`);
       }
     }
-    let result;
-    try {
-      result = fn(...args);
-    } catch (e) {
-      return this.ops.fail(op, e, `host function "${name}"`);
-    }
-    const arrow = sig.indexOf('>');
-    this.ops.start(op, result, { want: arrow < 0 ? '' : sig.slice(arrow + 1), who: name, named: true });
+    this.ops.start(op, result, want, null, name, true);
   }
 }
+
+/** A signature's result letter, by character code: how C takes the value. */
+const RESULT = [];
+for (const c of 'idsbh') RESULT[c.charCodeAt(0)] = c;

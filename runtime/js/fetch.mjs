@@ -173,7 +173,7 @@ export class FetchHost {
     );
     // Dropped, or never taken: the handle (if it came) goes, and the request with it.
     const abort = () => (h ? this.handles.delete(h) : this.close(st));
-    ops.start(op, response, { want: 'i', abort, who: `fetch ${url}` });
+    ops.start(op, response, 'i', abort, `fetch ${url}`);
     return 0;
   }
 
@@ -261,7 +261,7 @@ export class FetchHost {
     const m = this.host.memory;
     if (!m.contains(buf, 1)) return codes.EINVAL;
     if (op) {
-      this.ops.start(op, this.pull(st), { want: '', who: `fetch ${st.url}` });
+      this.ops.start(op, this.pull(st), '', null, `fetch ${st.url}`);
       return abi.READ_PENDING;
     }
     if (st.chunk) {

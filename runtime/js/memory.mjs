@@ -105,11 +105,13 @@ export class Memory {
     const u8 = this.u8;
     const slot = (p >>> 2) & 255;
     const hit = this.literals[slot];
-    if (hit) {
+    if (hit !== null && hit.p === p) {
       const b = hit.bytes, n = b.length;
-      let same = p + n < u8.length && u8[p + n] === 0;
-      for (let i = 0; same && i < n; i++) same = u8[p + i] === b[i];
-      if (same && hit.p === p) return hit.text;
+      if (p + n < u8.length && u8[p + n] === 0) {
+        let i = 0;
+        while (i < n && u8[p + i] === b[i]) i++;
+        if (i === n) return hit.text;
+      }
     }
     const text = this.string(p);
     let end = u8.indexOf(0, p);

@@ -32,26 +32,28 @@ export class Ops {
 
   /**
    * Track `value` (a promise, a thenable or a plain value) under op.
-   * `want`: how C takes its value; `who`: what produced it, for messages
+   * `want`: how C takes its value (the arguments are positional: this is
+   * every weft_call's path); `who`: what produced it, for messages
    * (`named`: it is a host function's name); `abort()`: give up whatever
    * the op holds (run when it is dropped, or its value is never taken).
    * A native promise is awaited as it is: one promise job, then settle.
    */
-  start(op, value, { want = 'i', abort = null, who = 'the host', named = false } = {}) {
+  start(op, value, want = 'i', abort = null, who = 'the host', named = false) {
     const entry = new Entry(this, op, want, abort, who, named);
-    this.set(op, entry);
-    this.host.tracer?.spanBegin(op, entry.label);
-    let promise;
+    if (this.slots[op] === undefined) this.count++;
+    this.slots[op] = entry;
+    if (this.host.tracer !== null) this.host.tracer.spanBegin(op, entry.label);
+    // Neither handler can throw: a rejection of any value is described,
+    // never rethrown. Whatever a hostile value's getters throw (a promise
+    // subclass, a `constructor` or `then` that throws) rejects the op.
     try {
-      promise = Promise.resolve(value); // a getter that throws (a hostile subclass) rejects
+      Promise.resolve(value).then(entry.ok, entry.err);
     } catch (e) {
-      promise = Promise.reject(e);
+      Promise.reject(e).then(entry.ok, entry.err);
     }
-    // Neither handler can throw: a rejection of any value is described, never rethrown.
-    promise.then(entry.ok, entry.err);
   }
   /** An op that failed when it started (`e` was thrown): settled as a rejection. */
-  fail(op, e, who = 'the host') { this.start(op, Promise.reject(e), { who }); }
+  fail(op, e, who = 'the host') { this.start(op, Promise.reject(e), 'i', null, who); }
   /** The op's promise settled: C hears of it, unless it was dropped meanwhile. */
   settled(entry) {
     if (this.slots[entry.op] !== entry) {
@@ -79,7 +81,7 @@ export class Ops {
     let settle;
     this.start(op, new Promise((resolve, reject) => {
       settle = (status) => (status ? reject(failure(status, 'weft: JS stopped iterating')) : resolve());
-    }), { want: '' });
+    }), '');
     return settle;
   }
   /** An op that failed before it started: C takes the message at once. */

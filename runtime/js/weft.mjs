@@ -96,6 +96,7 @@ class Host {
     this.memory = null; // its linear memory (memory.mjs)
     this.tracer = null; // a Trace (trace.mjs) while tracing
     this.settleTicks = false; // the program's weft__settle takes `tick` (a weft older than that ignores it)
+    this.settleFn = this.tickFn = null; // the exports weft__settle and weft__tick, for invoke()
     this.onEvent = options.onHostEvent ?? null;
     if (this.onEvent !== null && typeof this.onEvent !== 'function') throw new TypeError('weft: onHostEvent is not a function');
     this.bridge = new Bridge(this);
@@ -104,12 +105,12 @@ class Host {
     this.streams = new StreamHost(this);
     this.define('weft_socket_connect', (url) => connectSocket(url, codes)); // (options.functions may replace it)
     for (const [name, fn] of Object.entries(options.functions ?? {})) this.define(name, fn);
-    this.tick = () => { this.wakePending = false; this.enter('weft__tick'); };
+    this.tick = () => { this.wakePending = false; this.invoke(this.tickFn); };
     // After settles: one tick at the end of the microtask checkpoint, for
     // however many promises settle in it.
     this.tickPending = false;
     this.resolved = Promise.resolve();
-    this.tickJob = () => { this.tickPending = false; this.enter('weft__tick'); };
+    this.tickJob = () => { this.tickPending = false; this.invoke(this.tickFn); };
     this.fired = () => {
       this.timerHandle = null;
       this.report({ type: 'timer', ms: null });
@@ -191,12 +192,12 @@ class Host {
   settle(op, status, type, value, alone) {
     if (this.tracer === null) {
       const now = alone && this.settleTicks && !this.tickPending;
-      this.enter('weft__settle', op, status, type, value, now ? 1 : 0);
+      this.invoke(this.settleFn, op, status, type, value, now ? 1 : 0);
       if (!now) this.tickSoon();
       return;
     }
     this.tracer.settle(op, status);
-    this.enter('weft__settle', op, status, type, value, 0);
+    this.invoke(this.settleFn, op, status, type, value, 0);
     this.tracer.hostEnd();
     this.tickSoon();
   }
@@ -380,11 +381,13 @@ class Host {
   // ran (a JS exception in an import, a trap, a stack overflow) stops that
   // coroutine only; the runtime reports it and the program carries on.
   // When the outermost call returns, partial output lines go out.
-  enter(fn, a, b, c, d, e) { // (extra arguments are ignored by wasm)
+  enter(name, a, b, c, d, e) { return this.invoke(this.raw?.[name], a, b, c, d, e); }
+  /** enter() given the export itself: the hot paths (a settle, a tick) keep theirs. */
+  invoke(fn, a, b, c, d, e) { // (extra arguments are ignored by wasm)
     if (this.stopped) return undefined;
     this.depth++;
     try {
-      return this.raw[fn](a, b, c, d, e);
+      return fn(a, b, c, d, e);
     } catch (e) {
       return this.caught(e);
     } finally {
@@ -539,6 +542,8 @@ export async function load(moduleUrl, options = {}) {
         // A program linked with a weft older than the direct tick has a
         // four-parameter weft__settle (a wasm function's length is its arity).
         host.settleTicks = host.raw.weft__settle.length >= 5;
+        host.settleFn = host.raw.weft__settle;
+        host.tickFn = host.raw.weft__tick;
         host.memory = new Memory(host.raw);
         host.jspi?.bind(host.raw, cap);
         if (host.tracer) {

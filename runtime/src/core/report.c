@@ -28,7 +28,7 @@ static char no_room[] = "weft: out of memory (the error's own message did not fi
 static const char *outside_error = "";
 
 static void set_error(weft_co *co, char *msg) {
-  if (co->errmsg != no_room) free(co->errmsg);
+  if (co->errmsg && co->errmsg != no_room) free(co->errmsg); /* (no call on every success) */
   co->errmsg = msg;
 }
 

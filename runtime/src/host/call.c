@@ -102,8 +102,20 @@ static const char *types_check(const char *types, const char *sig, int nargs, ch
   return NULL;
 }
 
-static inline __attribute__((always_inline)) int call_v(const char *types, const char *name, const char *sig,
-                                                      va_list ap) {
+/* Where weft_call's result goes: the signature's result letter and the
+ * caller's pointers for it. */
+typedef struct {
+  char want;
+  void *res, *res_len;
+} call_out;
+
+/* Everything before the wait: the checks, the arguments read into records
+ * the host reads at once, the op begun and the host called. Returns the op,
+ * or an error (reported). A function of its own, never inlined (it has two
+ * callers), so that the frame Asyncify saves and restores on every await
+ * holds only what the wait needs. */
+static __attribute__((noinline)) int call_start(const char *types, const char *name, const char *sig, va_list ap,
+                                                call_out *out) {
   int nargs = 0, err = sched_check();
   if (err) return report_error(err, CALL_FMT ": %s", CALL_ARGS(name, sig), weft_strerror(err));
   char why[160];
@@ -127,8 +139,10 @@ static inline __attribute__((always_inline)) int call_v(const char *types, const
   }
   /* The result pointers follow the arguments: checked before anything starts. */
   char want = sig[nargs + 1];
-  void *res = want ? va_arg(ap, void *) : NULL, *res_len = want == 'b' ? va_arg(ap, void *) : NULL;
-  if (want && (!res || (want == 'b' && !res_len)))
+  out->want = want;
+  out->res = want ? va_arg(ap, void *) : NULL;
+  out->res_len = want == 'b' ? va_arg(ap, void *) : NULL;
+  if (want && (!out->res || (want == 'b' && !out->res_len)))
     return report_error(WEFT_EINVAL, CALL_FMT ": the result pointer is NULL", CALL_ARGS(name, sig));
   for (int i = 0; i < nargs; i++)
     if (args[i].type == 'b' && !args[i].u.p && args[i].len)
@@ -137,28 +151,45 @@ static inline __attribute__((always_inline)) int call_v(const char *types, const
   int op = host_op_begin();
   if (op < 0) return report_error(op, CALL_FMT ": out of memory", CALL_ARGS(name, sig));
   weft_host_call(op, name, sig, args, nargs); /* reads args now: they may live on a compact stack */
+  return op;
+}
+
+/* Everything after the wait: the result taken and handed to the caller.
+ * Never inlined either (two callers). */
+static __attribute__((noinline)) int call_finish(int op, int status, const call_out *out, const char *name,
+                                                 const char *sig) {
   weft_val r;
-  err = host_op_take(op, host_op_wait(op, OP_CALL, name), &r);
+  int err = host_op_take(op, status, &r);
   if (err < 0) {
     if (!*weft_last_error()) report_error(err, CALL_FMT ": %s", CALL_ARGS(name, sig), weft_strerror(err));
     return err;
   }
+  char want = out->want;
   if (!want) return 0;
   if (r.type != want || ((want == 's' || want == 'b') && !r.u.p)) { /* never from weft's own host */
     if (r.type == 's' || r.type == 'b') free(r.u.p);
     return report_error(WEFT_EINVAL, CALL_FMT ": the host gave no '%c' result", CALL_ARGS(name, sig), want);
   }
   switch (want) {
-  case 'i': *(int32_t *)res = r.u.i; break;
-  case 'h': *(weft_handle *)res = r.u.i; break;
-  case 'd': *(double *)res = r.u.d; break;
-  case 's': *(char **)res = r.u.p; break;
+  case 'i': *(int32_t *)out->res = r.u.i; break;
+  case 'h': *(weft_handle *)out->res = r.u.i; break;
+  case 'd': *(double *)out->res = r.u.d; break;
+  case 's': *(char **)out->res = r.u.p; break;
   case 'b':
-    *(void **)res = r.u.p;
-    *(size_t *)res_len = r.len;
+    *(void **)out->res = r.u.p;
+    *(size_t *)out->res_len = r.len;
     break;
   }
   return 0;
+}
+
+/* The blocking function itself: start, wait, finish. */
+static inline __attribute__((always_inline)) int call_v(const char *types, const char *name, const char *sig,
+                                                      va_list ap) {
+  call_out out;
+  int op = call_start(types, name, sig, ap, &out);
+  if (op < 0) return op;
+  return call_finish(op, host_op_wait(op, OP_CALL, name), &out, name, sig);
 }
 
 int weft_call(const char *name, const char *sig, ...) {
