@@ -98,6 +98,33 @@ for (const where of ['page', 'worker']) {
   });
 }
 
+// Browsers clamp a timer armed in a timer task nested more than five deep
+// to 4 ms: the host timer, re-armed from its own callback for each next
+// sleeper, would wake short sleeps 4 ms late. A short one must be armed
+// outside any timer callback (weft.mjs arms it from a host turn).
+test('page: the host timer is never armed short inside a timer callback (the 4 ms nesting clamp)', async () => {
+  await page.evaluate(() => {
+    const real = globalThis.setTimeout;
+    const seen = { short: 0, shortInTimer: 0, inTimer: 0 };
+    globalThis.weftTimerProbe = { real, seen };
+    globalThis.setTimeout = (fn, ms, ...rest) => {
+      if (ms < 4) { seen.short++; if (seen.inTimer) seen.shortInTimer++; }
+      return real((...a) => { seen.inTimer++; try { return fn(...a); } finally { seen.inTimer--; } }, ms, ...rest);
+    };
+  });
+  let r, seen;
+  try {
+    r = await run('core', ['timers'], 'page');
+  } finally {
+    seen = await page.evaluate(() => { globalThis.setTimeout = globalThis.weftTimerProbe.real; return globalThis.weftTimerProbe.seen; });
+  }
+  assert.equal(r.status, 0, r.error?.message);
+  assert.deepEqual(r.stdout, ['sleep0 done', 'parked: sleeping=500 host_timers=1',
+    'cancelled: sleeping=0 host_timers=0', 'bad=0', 'after sleeping=0 host_timers=0']);
+  assert.ok(seen.short > 0, 'the 500 sleepers spread over 40 ms armed short timers');
+  assert.equal(seen.shortInTimer, 0, `${seen.shortInTimer} of ${seen.short} short timers were armed inside a timer callback`);
+});
+
 // The bridges in the page: fetch under the browser's rules (same origin
 // here), weft_call, handles. Chromium opens at most 6 connections per host,
 // so its 500 concurrent fetches get quick answers (5 ms) to finish soon.

@@ -31,6 +31,15 @@ const immediate = (() => {
   return (fn) => { queue.push(fn); channel.port2.postMessage(0); };
 })();
 
+// Browsers clamp a timer armed in a timer task nested more than five deep
+// to at least 4 ms (HTML's timer nesting level): the host timer, re-armed
+// from its own callback for the next sleeper, would wake each short sleep
+// 4 ms late. There a timer shorter than that is armed from a host turn (a
+// message, not a timer task), where the nesting starts again. Node has no
+// such clamp.
+const clampsNested = typeof setImmediate !== 'function';
+class LaterTimer { handle = null; } // armed at the next host turn: until then, no handle
+
 // Output. The program's stdout and stderr reach the host as raw bytes
 // (library_weft.js replaces Emscripten's line buffer, which keeps a last
 // line without '\n' forever). In Node without a callback they are written
@@ -174,12 +183,19 @@ class Host {
   /** weft_host_timer: arm the one timer for the earliest sleeper (ms >= 0), or clear it. */
   timer(ms) {
     const armed = this.timerHandle !== null;
-    if (armed) clearTimeout(this.timerHandle);
-    this.timerHandle = ms < 0 ? null : setTimeout(this.fired, Math.ceil(ms));
+    if (armed) clearTimeout(this.timerHandle instanceof LaterTimer ? this.timerHandle.handle : this.timerHandle);
+    const delay = Math.ceil(ms);
+    this.timerHandle = ms < 0 ? null : clampsNested && delay < 4 ? this.armLater(delay) : setTimeout(this.fired, delay);
     if (ms >= 0 || armed) this.report({ type: 'timer', ms: ms < 0 ? null : Math.ceil(ms) });
     if (this.tracer === null) return;
     if (armed) this.tracer.timerEnded('cleared');
     if (ms >= 0) this.tracer.timerArmed(Math.ceil(ms));
+  }
+  /** A short timer armed from the next host turn (see clampsNested). */
+  armLater(delay) {
+    const t = new LaterTimer();
+    immediate(() => { if (this.timerHandle === t) t.handle = setTimeout(this.fired, delay); });
+    return t;
   }
   /** A host operation settled (ops.mjs): its coroutine is ready, with the
    * result if it is a number (`type`, `value`: runtime/src/host/ops.c's
