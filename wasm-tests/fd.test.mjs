@@ -249,6 +249,23 @@ test('program.openStream: a ReadableStream and a pushing-back WritableStream as 
   assertNoLeaks(program);
 });
 
+test('program.openStream: a chunk that is neither bytes nor a string fails the read with EIO, no hang', async () => {
+  const enc = new TextEncoder(), dec = new TextDecoder();
+  for (const bad of [{ length: 3 }, 42, undefined]) {
+    const readable = new ReadableStream({ start(c) { c.enqueue(enc.encode('ok\n')); c.enqueue(bad); c.close(); } });
+    let written = '';
+    const writable = new WritableStream({ write(chunk) { written += dec.decode(chunk); } });
+    const stdout = [], stderr = [];
+    const program = await load(programUrl, { stdout: (l) => stdout.push(l), stderr: (l) => stderr.push(l), stdin: null });
+    const fdIn = program.openStream(readable), fdOut = program.openStream(writable);
+    assert.equal(await program.run(['streams', String(fdIn), String(fdOut)]), 0, stderr.join('\n'));
+    assert.match(stdout.join('\n'), /^lines=1 /, `chunk ${String(bad)}`); // fgets stopped at the failed read
+    assert.equal(written, 'OK\n1 lines\n');
+    assert.equal(program.host.streams.live, 0);
+    assertNoLeaks(program);
+  }
+});
+
 test('weft_stream_open from C: poll, read to the end, EBADF, EINVAL, EHANDLE, EIO, EPIPE, a deadline; the end releases', async () => {
   let neverCancelled = false;
   const functions = {

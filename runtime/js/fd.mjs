@@ -22,6 +22,9 @@ export const PENDING = abi.FD_PENDING;
 
 const encoder = new TextEncoder();
 
+/** Readables whose chunks are new and nobody else's (a socket's messages). */
+const ownChunks = new WeakSet();
+
 /** A chunk as bytes: strings are UTF-8; null/undefined mean the end. */
 function bytesOf(chunk) {
   if (chunk === null || chunk === undefined) return null;
@@ -209,21 +212,39 @@ export class StreamHost {
       return codes.EINVAL; // locked by someone else
     }
     const id = this.next++;
-    this.streams.set(id, { reader, writer, chunks: [], ended: false, failed: false, pulling: false, awaitingReady: false });
+    // A chunk is copied as it comes (its producer may reuse it), unless it is new and only ours (a socket's).
+    const copy = !ownChunks.has(sides.readable);
+    this.streams.set(id, { reader, writer, chunks: [], ended: false, failed: false, pulling: false, awaitingReady: false, copy });
     return id;
   }
 
   ready() { this.host.fdReady(); }
 
+  /** One chunk read from the stream; a chunk that is not bytes or a
+   * string fails it (reads give EIO), as a stream error does. */
   pull(s) {
     if (s.pulling) return;
     s.pulling = true;
-    s.reader.read().then(({ done, value }) => {
-      if (done) s.ended = true;
-      else if (value?.length ?? value?.byteLength) s.chunks.push(bytesOf(value).slice());
-    }, () => { s.failed = true; }).then(() => {
+    const pulled = () => {
       s.pulling = false;
       if (!s.closed) this.ready();
+    };
+    s.reader.read().then((r) => {
+      try {
+        if (r.done) {
+          s.ended = true;
+        } else {
+          const b = bytesOf(r.value);
+          if (b === null) throw new TypeError('weft: a stream chunk must be a string or bytes');
+          if (b.length) s.chunks.push(s.copy ? b.slice() : b);
+        }
+      } catch {
+        s.failed = true;
+      }
+      pulled();
+    }, () => {
+      s.failed = true;
+      pulled();
     });
   }
 
@@ -325,6 +346,7 @@ export function connectSocket(url, codes) {
       start(c) { controller = c; },
       cancel() { ws.close(); },
     });
+    ownChunks.add(readable); // each message's bytes are new: StreamHost need not copy them
     const writable = new WritableStream({
       write(chunk) {
         if (ws.readyState !== 1) throw new Error('weft: the WebSocket is closed');
