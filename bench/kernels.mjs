@@ -407,7 +407,6 @@ export function kernels({ quick = false, build = new URL('../build/bench/', impo
   function ringKernels() {
     const ks = quick ? [1e3, 1e4, 1e5] : [1e3, 1e4, 1e5, 1e6];
     const defaultCap = 1e5;
-    const jspiRingCap = jspiLive;
     const switches = q(2e6, 2e5);
     const rows = [];
     const kernelsK = ks.map((k) => {
@@ -418,7 +417,7 @@ export function kernels({ quick = false, build = new URL('../build/bench/', impo
         sides: [
           { key: 'compact', label: 'weft compact', run: weft('scale', ['ring', k, r, 'compact']) },
           k <= defaultCap && { key: 'default', label: 'weft default stack', run: weft('scale', ['ring', k, r, 'default']) },
-          k <= jspiRingCap && onJspi({ key: 'compactJ', label: 'weft compact (JSPI)', run: weftJ('scale', ['ring', k, r, 'compact']) }),
+          k <= jspiLive && onJspi({ key: 'compactJ', label: 'weft compact (JSPI)', run: weftJ('scale', ['ring', k, r, 'compact']) }),
           { key: 'js', label: 'JS async functions', run: (mark) => js.ring(mark, k, r) },
         ],
         probe: async () => (heapUsed ? js.ring(() => {}, k, 2, heapUsed) : {}),

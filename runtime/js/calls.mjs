@@ -31,30 +31,22 @@ export class HostFunctions {
     const fn = this.map.get(name);
     if (fn === undefined) return this.ops.fail(op, failure(codes.EINVAL, `weft: no host function named "${name}"`));
     const want = RESULT[mem.u8[((sigPtr >>> 0) + n + 1)]] ?? '';
+    const args = n === 0 ? null : new Array(n); // (none: fn() without an array)
+    try {
+      for (let i = 0; i < n; i++) args[i] = this.values.read(vals + i * VAL_SIZE, null);
+    } catch {
+      // Read again, naming the argument that failed.
+      try {
+        for (let i = 0; i < n; i++) this.values.read(vals + i * VAL_SIZE, `weft_call("${name}") argument ${i + 1}`);
+      } catch (e) {
+        return this.ops.fail(op, e);
+      }
+    }
     let result;
-    if (n === 0) {
-      try {
-        result = fn();
-      } catch (e) {
-        return this.ops.fail(op, e, `host function "${name}"`);
-      }
-    } else {
-      const args = new Array(n);
-      try {
-        for (let i = 0; i < n; i++) args[i] = this.values.read(vals + i * VAL_SIZE, null);
-      } catch {
-        // Read again, naming the argument that failed.
-        try {
-          for (let i = 0; i < n; i++) this.values.read(vals + i * VAL_SIZE, `weft_call("${name}") argument ${i + 1}`);
-        } catch (e) {
-          return this.ops.fail(op, e);
-        }
-      }
-      try {
-        result = fn(...args);
-      } catch (e) {
-        return this.ops.fail(op, e, `host function "${name}"`);
-      }
+    try {
+      result = args === null ? fn() : fn(...args);
+    } catch (e) {
+      return this.ops.fail(op, e, `host function "${name}"`);
     }
     this.ops.start(op, result, want, null, name, true);
   }

@@ -234,9 +234,9 @@ export class StreamHost {
         if (r.done) {
           s.ended = true;
         } else {
-          const b = bytesOf(r.value);
-          if (b === null) throw new TypeError('weft: a stream chunk must be a string or bytes');
-          if (b.length) s.chunks.push(s.copy ? b.slice() : b);
+          const b = bytesOf(r.value); // throws for what is neither bytes nor a string
+          if (b === null) s.failed = true; // (undefined or null: no chunk either)
+          else if (b.length) s.chunks.push(s.copy ? b.slice() : b);
         }
       } catch {
         s.failed = true;

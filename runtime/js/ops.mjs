@@ -40,8 +40,7 @@ export class Ops {
    */
   start(op, value, want = 'i', abort = null, who = 'the host', named = false) {
     const entry = new Entry(this, op, want, abort, who, named);
-    if (this.slots[op] === undefined) this.count++;
-    this.slots[op] = entry;
+    this.set(op, entry);
     if (this.host.tracer !== null) this.host.tracer.spanBegin(op, entry.label);
     // Neither handler can throw: a rejection of any value is described,
     // never rethrown. Whatever a hostile value's getters throw (a promise

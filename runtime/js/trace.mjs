@@ -255,19 +255,15 @@ export class Trace {
     const { traceEvents, ...rest } = this.toJSON();
     const file = await open(this.file, 'w');
     try { // in pieces of about PIECE characters: a whole large trace would pass the engine's longest string
-      let piece = [], chars = 0;
-      await file.write('{"traceEvents":[\n');
+      let piece = '{"traceEvents":[\n';
       for (let i = 0; i < traceEvents.length; i++) {
-        const e = JSON.stringify(traceEvents[i]);
-        piece.push(e);
-        chars += e.length + 2;
-        if (chars >= PIECE || i === traceEvents.length - 1) {
-          await file.write(`${piece.join(',\n')}${i === traceEvents.length - 1 ? '' : ',\n'}`);
-          piece = [];
-          chars = 0;
+        piece += (i ? ',\n' : '') + JSON.stringify(traceEvents[i]);
+        if (piece.length >= PIECE) {
+          await file.write(piece);
+          piece = '';
         }
       }
-      await file.write(`\n],${JSON.stringify(rest).slice(1)}\n`);
+      await file.write(`${piece}\n],${JSON.stringify(rest).slice(1)}\n`);
     } finally {
       await file.close();
     }

@@ -186,10 +186,10 @@ class Host {
     if (armed) clearTimeout(this.timerHandle instanceof LaterTimer ? this.timerHandle.handle : this.timerHandle);
     const delay = Math.ceil(ms);
     this.timerHandle = ms < 0 ? null : clampsNested && delay < 4 ? this.armLater(delay) : setTimeout(this.fired, delay);
-    if (ms >= 0 || armed) this.report({ type: 'timer', ms: ms < 0 ? null : Math.ceil(ms) });
+    if (ms >= 0 || armed) this.report({ type: 'timer', ms: ms < 0 ? null : delay });
     if (this.tracer === null) return;
     if (armed) this.tracer.timerEnded('cleared');
-    if (ms >= 0) this.tracer.timerArmed(Math.ceil(ms));
+    if (ms >= 0) this.tracer.timerArmed(delay);
   }
   /** A short timer armed from the next host turn (see clampsNested). */
   armLater(delay) {

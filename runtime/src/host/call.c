@@ -111,9 +111,11 @@ typedef struct {
 
 /* Everything before the wait: the checks, the arguments read into records
  * the host reads at once, the op begun and the host called. Returns the op,
- * or an error (reported). A function of its own, never inlined (it has two
- * callers), so that the frame Asyncify saves and restores on every await
- * holds only what the wait needs. */
+ * or an error (reported). A function of its own, so that the frame Asyncify
+ * saves and restores on every await holds only what the wait needs (core.h).
+ * LLVM does not inline it; Binaryen's inliner, which ignores noinline, keeps
+ * it apart while weft_call and weft_call_checked both call it, and folds it
+ * back into weft_call in a program that never calls the other. */
 static __attribute__((noinline)) int call_start(const char *types, const char *name, const char *sig, va_list ap,
                                                 call_out *out) {
   int nargs = 0, err = sched_check();
@@ -154,8 +156,8 @@ static __attribute__((noinline)) int call_start(const char *types, const char *n
   return op;
 }
 
-/* Everything after the wait: the result taken and handed to the caller.
- * Never inlined either (two callers). */
+/* Everything after the wait: the result taken and handed to the caller
+ * (kept apart as call_start is). */
 static __attribute__((noinline)) int call_finish(int op, int status, const call_out *out, const char *name,
                                                  const char *sig) {
   weft_val r;
